@@ -1,0 +1,1 @@
+"""Gradio interfaces (installed as ``showcase.apps``): one module per demo, plus the hub."""

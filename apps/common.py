@@ -1,0 +1,76 @@
+"""What every demo UI shares: lazy model loading, the header, and user-facing errors."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+
+import gradio as gr
+
+from showcase import checkpoints
+from showcase.errors import ShowcaseError
+
+log = logging.getLogger("showcase.apps")
+
+
+class LazyModel:
+    """Loads a model on first use (or in the background), once, even under concurrent requests."""
+
+    def __init__(self, loader):
+        self._loader = loader
+        self._lock = threading.Lock()
+        self._value = None
+
+    def get(self):
+        if self._value is None:
+            with self._lock:
+                if self._value is None:
+                    self._value = self._loader()
+        return self._value
+
+    def warm_in_background(self) -> threading.Thread:
+        def warm():
+            try:
+                self.get()
+            except ShowcaseError as err:  # the first request will show the same message
+                log.warning("could not preload a model: %s", err)
+
+        thread = threading.Thread(target=warm, daemon=True, name="showcase-warmup")
+        thread.start()
+        return thread
+
+
+def user_errors(function):
+    """Turn any failure into a gr.Error with a readable message; the server keeps serving."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except gr.Error:
+            raise
+        except ShowcaseError as err:
+            raise gr.Error(str(err)) from None
+        except Exception as err:  # noqa: BLE001 - the UI must survive anything a request does
+            log.exception("request failed")
+            raise gr.Error(
+                f"Something went wrong ({type(err).__name__}); the details are in the server log."
+            ) from None
+
+    return wrapper
+
+
+def header(demo, checkpoint: str | None = None) -> str:
+    """Markdown naming the paper and the checkpoint (with its metric) that answers requests."""
+    card = checkpoints.find_card(demo.name, demo.checkpoint_name, checkpoint)
+    if card is None:
+        answering = (
+            f"**No checkpoint found.** Train one with `showcase train {demo.name}`."
+        )
+    else:
+        answering = (
+            f"**Checkpoint:** `{card.name}` — {card.metric_summary} "
+            f"(trained {card.date}, {card.params:,} parameters)"
+        )
+    return f"## {demo.title}\n**Paper:** [{demo.paper}]({demo.paper_url})  \n{answering}"

@@ -1,0 +1,49 @@
+"""The hub: every demo as a tab of one Gradio app, with models loaded on first use.
+
+Start-up only builds the interfaces; each model loads on its first request, or in a background
+thread right after the server is up (``warmup``), so the page is there in seconds.
+"""
+
+from __future__ import annotations
+
+import os
+
+import gradio as gr
+
+from showcase import registry
+
+MAX_UPLOAD = "10mb"
+
+
+def build(demo_names: list[str], checkpoint: str | None = None):
+    """Returns (blocks, lazy models). One demo gets its page alone; several get tabs."""
+    models = []
+    with gr.Blocks(title="showcase", analytics_enabled=False) as blocks:
+        if len(demo_names) == 1:
+            models.append(registry.get(demo_names[0]).app_module().render(checkpoint))
+        else:
+            gr.Markdown(
+                "# showcase\nLandmark applications of deep learning, each a trained Keras model "
+                "you can play with. Pick a tab."
+            )
+            for name in demo_names:
+                demo = registry.get(name)
+                with gr.Tab(demo.title, id=name):
+                    models.append(demo.app_module().render(checkpoint))
+    # Per-event concurrency limits are set by each demo; this covers events that set none.
+    blocks.queue(default_concurrency_limit=2)
+    return blocks, models
+
+
+def launch(demo_names: list[str], host: str = "127.0.0.1", port: int = 7860, share: bool = False,
+           checkpoint: str | None = None, warmup: bool = True, block: bool = True):
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    blocks, models = build(demo_names, checkpoint)
+    blocks.launch(server_name=host, server_port=port, share=share, max_file_size=MAX_UPLOAD,
+                  prevent_thread_lock=True, quiet=False)
+    if warmup:
+        for model in models:
+            model.warm_in_background()
+    if block:
+        blocks.block_thread()
+    return blocks

@@ -1,0 +1,1 @@
+"""Shipped checkpoints (installed as ``showcase.models``): <demo>/<name>.keras + <name>.card.json."""

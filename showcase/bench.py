@@ -1,0 +1,54 @@
+"""``showcase bench``: cold-load time and median inference latency per demo (a benchmark, not a test)."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from showcase import registry
+
+
+def _median_ms(call, runs: int) -> float:
+    call()  # the first call traces tf.functions; it is reported as part of warm-up, not latency
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def run_benchmarks(demo_names: list[str], runs: int = 20, checkpoint: str | None = None) -> list[dict]:
+    results = []
+    for name in demo_names:
+        demo = registry.get(name)
+        api_class = demo.load_api_class()
+        started = time.perf_counter()
+        loaded = api_class.from_pretrained(checkpoint)
+        load_s = time.perf_counter() - started
+        cases = demo.bench_cases(loaded)
+        first_call = next(iter(cases.values()))
+        started = time.perf_counter()
+        first_call()
+        first_s = time.perf_counter() - started
+        for case, call in cases.items():
+            results.append({
+                "demo": name,
+                "case": case,
+                "cold_load_s": round(load_s, 3),
+                "first_call_s": round(first_s, 3),
+                "median_ms": round(_median_ms(call, runs), 2),
+                "runs": runs,
+            })
+    return results
+
+
+def format_table(results: list[dict]) -> str:
+    header = ("demo", "case", "cold load (s)", "first call (s)", "median (ms)", "runs")
+    rows = [header] + [
+        (r["demo"], r["case"], f"{r['cold_load_s']:.2f}", f"{r['first_call_s']:.2f}",
+         f"{r['median_ms']:.1f}", str(r["runs"]))
+        for r in results
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows)

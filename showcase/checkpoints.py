@@ -1,0 +1,169 @@
+"""Find, load and save checkpoints (``.keras``) and their JSON model cards.
+
+Load order for a demo: an explicit ``--checkpoint PATH`` > the user's own trained checkpoint in
+the user data dir > the checkpoint shipped inside the package. Every load uses ``safe_mode=True``,
+so a file carrying a Lambda layer (arbitrary code) is refused.
+
+The user data dir is ``$SHOWCASE_HOME`` when set, else the platform's user data folder
+(``~/.local/share/showcase`` on Linux); training never writes into site-packages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+import os
+import platform
+import sys
+from importlib import resources
+from pathlib import Path
+
+from showcase.errors import CheckpointError
+
+CARD_SUFFIX = ".card.json"
+
+
+def user_data_dir() -> Path:
+    override = os.environ.get("SHOWCASE_HOME")
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("showcase", appauthor=False))
+
+
+def user_checkpoint_dir(demo: str) -> Path:
+    return user_data_dir() / "checkpoints" / demo
+
+
+def shipped_checkpoint_dir(demo: str) -> Path:
+    return Path(str(resources.files("showcase.models"))) / demo
+
+
+def card_path_for(model_path: Path) -> Path:
+    return model_path.with_name(model_path.name.removesuffix(".keras") + CARD_SUFFIX)
+
+
+@dataclasses.dataclass
+class ModelCard:
+    """What a checkpoint is, how it was made, and the score ``showcase evaluate`` reproduces."""
+
+    demo: str
+    name: str
+    paper: str
+    dataset: dict
+    metric: dict
+    params: int = 0
+    size_bytes: int = 0
+    train_command: str = ""
+    evaluate_command: str = ""
+    training_time_s: float = 0.0
+    hardware: str = ""
+    date: str = ""
+    versions: dict = dataclasses.field(default_factory=dict)
+    hyperparameters: dict = dataclasses.field(default_factory=dict)
+    benchmark: dict = dataclasses.field(default_factory=dict)
+    notes: str = ""
+
+    @classmethod
+    def read(cls, path: Path) -> ModelCard:
+        try:
+            fields = json.loads(Path(path).read_text(encoding="utf-8"))
+            known = {f.name for f in dataclasses.fields(cls)}
+            return cls(**{k: v for k, v in fields.items() if k in known})
+        except (OSError, ValueError, TypeError) as err:
+            raise CheckpointError(f"model card {path} is unreadable ({err})") from None
+
+    def write(self, path: Path) -> None:
+        Path(path).write_text(json.dumps(dataclasses.asdict(self), indent=2) + "\n", encoding="utf-8")
+
+    @property
+    def metric_summary(self) -> str:
+        value = self.metric.get("value")
+        if value is None:
+            return "not measured"
+        shown = f"{value:.1%}" if self.metric.get("unit") == "fraction" else f"{value:g}"
+        return f"{self.metric.get('name', 'metric')} {shown} on {self.metric.get('split', '?')}"
+
+
+def environment_versions() -> dict:
+    versions = {"python": platform.python_version()}
+    for module in ("showcase", "tensorflow", "keras", "numpy", "gradio"):
+        imported = sys.modules.get(module)
+        version = getattr(imported, "__version__", None) if imported else None
+        if version:
+            versions[module] = version
+    return versions
+
+
+def hardware_summary() -> str:
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    accelerator = f"{len(gpus)} GPU" if gpus else "no GPU"
+    return f"{os.cpu_count()} CPU cores, {accelerator}, {platform.machine()} {platform.system()}"
+
+
+def today() -> str:
+    return datetime.date.today().isoformat()
+
+
+def resolve(demo: str, name: str, checkpoint: str | Path | None = None) -> Path:
+    """Pick the checkpoint file to load; raise a message naming the train command if none exists."""
+    train_hint = f"train one with `showcase train {demo}`"
+    if checkpoint is not None:
+        path = Path(checkpoint).expanduser()
+        if path.is_dir():
+            path = path / f"{name}.keras"
+        if not path.is_file():
+            raise CheckpointError(f"checkpoint {path} does not exist; {train_hint}")
+        return path
+    for folder in (user_checkpoint_dir(demo), shipped_checkpoint_dir(demo)):
+        path = folder / f"{name}.keras"
+        if path.is_file():
+            return path
+    raise CheckpointError(f"no {demo} checkpoint found; {train_hint}")
+
+
+def find_card(demo: str, name: str, checkpoint: str | Path | None = None) -> ModelCard | None:
+    """The card of the checkpoint that would be loaded, or None; never loads the model."""
+    try:
+        path = card_path_for(resolve(demo, name, checkpoint))
+    except CheckpointError:
+        return None
+    return ModelCard.read(path) if path.is_file() else None
+
+
+def load_model(path: Path, demo: str):
+    """Load a ``.keras`` file with safe_mode=True, turning every failure into one clear message."""
+    import keras
+
+    # Registers the demo's custom layers before deserialising.
+    __import__(f"showcase.{demo}.model")
+    try:
+        return keras.saving.load_model(path, safe_mode=True, compile=False)
+    except Exception as err:  # noqa: BLE001 - Keras raises ValueError, OSError, zipfile errors...
+        detail = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
+        if "safe_mode" in str(err) or "Lambda" in str(err):
+            raise CheckpointError(
+                f"{path} contains code (a Lambda layer) and was refused by safe_mode"
+            ) from None
+        raise CheckpointError(
+            f"{path} is corrupt or not a showcase {demo} checkpoint ({detail}); "
+            f"retrain it with `showcase train {demo}`"
+        ) from None
+
+
+def save(model, card: ModelCard, out_dir: str | Path) -> Path:
+    """Write ``<name>.keras`` and ``<name>.card.json`` into ``out_dir``; returns the model path."""
+    out_dir = Path(out_dir).expanduser()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model_path = out_dir / f"{card.name}.keras"
+    model.save(model_path)
+    card.params = int(model.count_params())
+    card.size_bytes = model_path.stat().st_size
+    card.date = card.date or today()
+    card.versions = card.versions or environment_versions()
+    card.write(card_path_for(model_path))
+    return model_path

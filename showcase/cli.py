@@ -1,0 +1,197 @@
+"""The ``showcase`` command: list, launch, train, evaluate, export-space, bench.
+
+A thin shell over the same functions importers call. Every user error prints one line and exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+
+from showcase import registry
+from showcase.errors import ShowcaseError
+
+# TensorFlow's C++ start-up chatter is noise for a command-line user; their own setting wins.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+COMMON_TRAIN_FIELDS = ("data", "epochs", "out", "strategy", "mixed_precision", "verbose")
+
+
+class OneLineParser(argparse.ArgumentParser):
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _add_train_parsers(subcommands) -> None:
+    from showcase.distribute import STRATEGIES
+
+    train = subcommands.add_parser("train", help="train a demo's model and write checkpoint + card")
+    demos = train.add_subparsers(dest="demo", metavar="DEMO", parser_class=OneLineParser)
+    demos.required = True
+    for demo in registry.DEMOS.values():
+        config_class = demo.training_module().TRAIN_CONFIG
+        defaults = config_class()
+        parser = demos.add_parser(demo.name, help=demo.title)
+        parser.add_argument("--data", help="dataset name or local path (see the README)")
+        parser.add_argument("--epochs", type=int, default=defaults.epochs)
+        parser.add_argument("--out", help="output folder (default: the user data dir)")
+        parser.add_argument("--strategy", choices=STRATEGIES, default="auto",
+                            help="tf.distribute strategy (mirrored: all local GPUs; "
+                                 "multiworker: cluster from TF_CONFIG)")
+        parser.add_argument("--mixed-precision", action="store_true",
+                            help="mixed_float16 training (GPU only)")
+        parser.add_argument("--quiet", dest="verbose", action="store_const", const=2, default=1,
+                            help="one line per epoch instead of progress bars")
+        for field in dataclasses.fields(config_class):
+            if field.name in COMMON_TRAIN_FIELDS:
+                continue
+            default = getattr(defaults, field.name)
+            parser.add_argument(f"--{field.name.replace('_', '-')}", type=type(default),
+                                default=default, help=f"default {default}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(
+        prog="showcase",
+        description="Landmark deep-learning applications as trained Keras models with Gradio demos.",
+    )
+    subcommands = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                        parser_class=OneLineParser)
+    subcommands.required = True
+    demo_names = list(registry.DEMOS)
+
+    subcommands.add_parser("list", help="demos, papers, checkpoints and their metrics")
+
+    launch = subcommands.add_parser("launch", help="serve the hub (all demos) or chosen demos")
+    launch.add_argument("demos", nargs="*", metavar="DEMO", help="default: all demos")
+    launch.add_argument("--host", default="127.0.0.1")
+    launch.add_argument("--port", type=int, default=7860)
+    launch.add_argument("--share", action="store_true", help="also open a public Gradio link")
+    launch.add_argument("--checkpoint", help="checkpoint file (with a single DEMO)")
+    launch.add_argument("--no-warmup", action="store_true",
+                        help="load models on first use only, not in the background")
+
+    _add_train_parsers(subcommands)
+
+    evaluate = subcommands.add_parser("evaluate", help="recompute a checkpoint's card metric")
+    evaluate.add_argument("demo", metavar="DEMO", choices=demo_names)
+    evaluate.add_argument("--checkpoint", help="checkpoint file (default: user-trained > shipped)")
+    evaluate.add_argument("--data", help="dataset name or local path (see the README)")
+    evaluate.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    export = subcommands.add_parser("export-space", help="write a Hugging Face Space folder")
+    export.add_argument("demo", metavar="DEMO", choices=demo_names)
+    export.add_argument("directory", metavar="DIR")
+    export.add_argument("--checkpoint", help="checkpoint to ship (default: user-trained > shipped)")
+    export.add_argument("--force", action="store_true", help="write into a non-empty folder")
+
+    bench = subcommands.add_parser("bench", help="cold-load time and inference latency")
+    bench.add_argument("demos", nargs="*", metavar="DEMO", help="default: all demos")
+    bench.add_argument("--runs", type=int, default=20, help="timed runs per case (median)")
+    bench.add_argument("--checkpoint", help="checkpoint file (with a single DEMO)")
+    bench.add_argument("--json", action="store_true", help="print the results as JSON")
+    return parser
+
+
+def _list() -> int:
+    from showcase import checkpoints
+
+    rows = [("demo", "title", "checkpoint", "metric")]
+    for demo in registry.DEMOS.values():
+        card = checkpoints.find_card(demo.name, demo.checkpoint_name)
+        try:
+            where = str(checkpoints.resolve(demo.name, demo.checkpoint_name))
+            source = "user-trained" if str(checkpoints.user_data_dir()) in where else "shipped"
+        except ShowcaseError:
+            source = "missing"
+        rows.append((demo.name, demo.title, source, card.metric_summary if card else "-"))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    for demo in registry.DEMOS.values():
+        print(f"\n{demo.name}: {demo.paper}")
+    return 0
+
+
+def _launch(args) -> int:
+    from showcase.apps.hub import launch
+
+    for name in args.demos:
+        registry.get(name)
+    if args.checkpoint and len(args.demos) != 1:
+        raise ShowcaseError("--checkpoint needs exactly one DEMO")
+    launch(args.demos or list(registry.DEMOS), host=args.host, port=args.port,
+           share=args.share, checkpoint=args.checkpoint, warmup=not args.no_warmup)
+    return 0
+
+
+def _train(args) -> int:
+    demo = registry.get(args.demo)
+    training = demo.training_module()
+    fields = {field.name for field in dataclasses.fields(training.TRAIN_CONFIG)}
+    config = training.TRAIN_CONFIG(**{k: v for k, v in vars(args).items() if k in fields})
+    path = training.train(config)
+    from showcase.checkpoints import ModelCard, card_path_for
+
+    card = ModelCard.read(card_path_for(path))
+    print(f"saved {path}\n{card.metric_summary}; trained in {card.training_time_s:.0f} s")
+    return 0
+
+
+def _evaluate(args) -> int:
+    result = registry.get(args.demo).training_module().evaluate(args.checkpoint, args.data)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    card = result.get("card_value")
+    card_text = f" (card: {card})" if card is not None else " (no card)"
+    print(f"{result['demo']}: {result['metric']} {result['value']} on {result['split']}{card_text}")
+    return 0
+
+
+def _export(args) -> int:
+    from showcase.spaces import export_space
+
+    folder = export_space(args.demo, args.directory, args.checkpoint, force=args.force)
+    print(f"wrote a Hugging Face Space to {folder}; try it: cd {folder} && python app.py")
+    return 0
+
+
+def _bench(args) -> int:
+    from showcase.bench import format_table, run_benchmarks
+
+    for name in args.demos:
+        registry.get(name)
+    if args.checkpoint and len(args.demos) != 1:
+        raise ShowcaseError("--checkpoint needs exactly one DEMO")
+    results = run_benchmarks(args.demos or list(registry.DEMOS), args.runs, args.checkpoint)
+    print(json.dumps(results, indent=2) if args.json else format_table(results))
+    return 0
+
+
+COMMANDS = {
+    "list": lambda args: _list(),
+    "launch": _launch,
+    "train": _train,
+    "evaluate": _evaluate,
+    "export-space": _export,
+    "bench": _bench,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ShowcaseError as err:
+        print(f"showcase: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Fetch remote files once, check their hashes, and keep them in a cache.
+
+One helper over ``keras.utils.get_file`` for every dataset and weight file the demos use:
+
+- a fixed SHA-256 per file, so a changed or truncated download is refused;
+- a cache folder, ``$SHOWCASE_CACHE`` (default: Keras' own cache, ``$KERAS_HOME`` or ``~/.keras``);
+- a local-path override, so offline users point at a copy they have: it is hash-checked too, through
+  the same code path, before it is used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from pathlib import Path
+
+from showcase.errors import DownloadError
+
+
+@dataclasses.dataclass(frozen=True)
+class RemoteFile:
+    url: str
+    filename: str
+    sha256: str
+
+
+def cache_dir() -> Path:
+    """Where downloads are kept: $SHOWCASE_CACHE, else Keras' cache folder."""
+    override = os.environ.get("SHOWCASE_CACHE")
+    if override:
+        return Path(override).expanduser()
+    return Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")).expanduser()
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fetch(remote: RemoteFile, local_path: str | Path | None = None, subdir: str = "showcase") -> Path:
+    """Return a path to ``remote``'s bytes, verified against its hash.
+
+    With ``local_path`` the local copy is checked and used (no network). Otherwise the cache is
+    used when it already holds a verified copy, else the file is downloaded into it.
+    """
+    if local_path is not None:
+        path = Path(local_path).expanduser()
+        if not path.is_file():
+            raise DownloadError(f"{path} does not exist (expected a copy of {remote.url})")
+        if sha256_of(path) != remote.sha256:
+            raise DownloadError(f"{path} does not match the expected SHA-256 of {remote.filename}")
+        return path
+
+    import keras
+
+    try:
+        fetched = keras.utils.get_file(
+            fname=remote.filename,
+            origin=remote.url,
+            file_hash=remote.sha256,
+            hash_algorithm="sha256",
+            cache_dir=str(cache_dir()),
+            cache_subdir=subdir,
+        )
+    except Exception as err:  # noqa: BLE001 - get_file raises URLError, HTTPError, ValueError, OSError
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise DownloadError(
+            f"could not download {remote.url} ({reason}); if you have a copy, pass its folder with --data"
+        ) from None
+    return Path(fetched)

@@ -1,0 +1,39 @@
+"""Checks on what people type or upload, shared by every demo's API and UI."""
+
+from __future__ import annotations
+
+from showcase.errors import InputError
+
+
+def clean_text(text, max_chars: int, what: str = "text") -> tuple[str, str]:
+    """Return (usable text, notice); the notice is empty unless the text had to be shortened.
+
+    Any Unicode is accepted. Empty or whitespace-only text is refused with a message.
+    """
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise InputError(f"{what} must be a string, not {type(text).__name__}")
+    text = text.replace("\x00", " ").strip()
+    if not text:
+        raise InputError(f"Please enter some {what}: it is empty.")
+    if len(text) <= max_chars:
+        return text, ""
+    cut = text[:max_chars]
+    # Cut at the last space so no word is chopped in half.
+    if " " in cut[max_chars // 2 :]:
+        cut = cut[: cut.rfind(" ")]
+    notice = f"Your {what} has {len(text):,} characters; only the first {len(cut):,} were used."
+    return cut, notice
+
+
+def decode_upload(data: bytes, name: str = "file") -> str:
+    """Decode uploaded bytes as UTF-8 (a BOM is fine); anything else gets a clear message."""
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{name} looks like a binary file; upload UTF-8 text (.txt or .csv)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"{name} is not UTF-8 text (invalid byte at position {err.start}); save it as UTF-8"
+        ) from None

@@ -1,0 +1,136 @@
+"""``showcase export-space``: a self-contained Hugging Face Space folder for one demo.
+
+The folder holds the showcase code itself (so the Space needs no package index to find it), the
+one checkpoint and card the demo needs, ``requirements.txt`` with the tested versions, ``app.py``
+and a README whose YAML header Spaces reads. ``python app.py`` runs it anywhere.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from showcase import checkpoints, registry
+from showcase.errors import ShowcaseError
+
+APP_TEMPLATE = '''"""Hugging Face Space: showcase {title} (written by `showcase export-space {demo}`)."""
+
+import os
+from pathlib import Path
+
+from showcase.apps.hub import launch
+
+CHECKPOINT = Path(__file__).resolve().parent / "checkpoints" / "{demo}" / "{checkpoint_file}"
+
+if __name__ == "__main__":
+    launch(
+        ["{demo}"],
+        host=os.environ.get("GRADIO_SERVER_NAME", "0.0.0.0"),
+        port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
+        checkpoint=str(CHECKPOINT),
+    )
+'''
+
+README_TEMPLATE = """---
+title: {title}
+emoji: 🎓
+colorFrom: indigo
+colorTo: pink
+sdk: gradio
+sdk_version: {gradio_version}
+python_version: "{python_version}"
+app_file: app.py
+pinned: false
+license: mit
+---
+
+# {title}
+
+{paper}
+
+Checkpoint: `{checkpoint_file}`, {metric}. Its model card is `checkpoints/{demo}/{card_file}`.
+
+Run locally: `pip install -r requirements.txt && python app.py`, then open http://127.0.0.1:7860.
+Exported from the showcase project with `showcase export-space {demo} DIR`.
+"""
+
+# Distribution names whose installed versions the Space pins (the ones showcase was tested with).
+REQUIREMENTS = ("tensorflow", "keras", "numpy", "pillow", "gradio", "platformdirs")
+
+
+def _installed_version(distribution: str) -> str | None:
+    for name in (distribution, f"{distribution}-cpu"):
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def requirements_text() -> str:
+    lines = []
+    for distribution in REQUIREMENTS:
+        version = _installed_version(distribution)
+        lines.append(f"{distribution}=={version}" if version else distribution)
+    return "\n".join(lines) + "\n"
+
+
+def _copy_code(target: Path) -> None:
+    """Copy showcase's Python sources (not its shipped checkpoints) into ``target/showcase``."""
+    import showcase
+    import showcase.apps
+    import showcase.models
+
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    package = target / "showcase"
+    shutil.copytree(Path(showcase.__file__).parent, package, ignore=ignore, dirs_exist_ok=True)
+    # In an editable install apps/ and models/ sit outside the package folder; copy them in.
+    shutil.copytree(Path(showcase.apps.__file__).parent, package / "apps", ignore=ignore,
+                    dirs_exist_ok=True)
+    models = package / "models"
+    if models.exists():
+        shutil.rmtree(models)
+    models.mkdir()
+    shutil.copy2(showcase.models.__file__, models / "__init__.py")
+
+
+def export_space(demo_name: str, directory: str | Path, checkpoint: str | None = None,
+                 force: bool = False) -> Path:
+    demo = registry.get(demo_name)
+    target = Path(directory).expanduser()
+    if target.exists() and not target.is_dir():
+        raise ShowcaseError(f"{target} exists and is not a folder")
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise ShowcaseError(f"{target} is not empty; choose an empty folder or pass --force")
+    model_path = checkpoints.resolve(demo.name, demo.checkpoint_name, checkpoint)
+    card_path = checkpoints.card_path_for(model_path)
+    if not card_path.is_file():
+        raise ShowcaseError(f"{model_path} has no model card ({card_path.name}); retrain it")
+    card = checkpoints.ModelCard.read(card_path)
+
+    target.mkdir(parents=True, exist_ok=True)
+    _copy_code(target)
+    checkpoint_dir = target / "checkpoints" / demo.name
+    checkpoint_dir.mkdir(parents=True, exist_ok=True)
+    checkpoint_file = f"{demo.checkpoint_name}.keras"
+    shutil.copy2(model_path, checkpoint_dir / checkpoint_file)
+    shutil.copy2(card_path, checkpoint_dir / f"{demo.checkpoint_name}{checkpoints.CARD_SUFFIX}")
+
+    fields = {
+        "demo": demo.name,
+        "title": demo.title,
+        "paper": demo.paper,
+        "checkpoint_file": checkpoint_file,
+        "card_file": f"{demo.checkpoint_name}{checkpoints.CARD_SUFFIX}",
+        "metric": card.metric_summary,
+        "gradio_version": _installed_version("gradio") or "6.31.0",
+        "python_version": f"{sys.version_info.major}.{sys.version_info.minor}",
+    }
+    (target / "app.py").write_text(APP_TEMPLATE.format(**fields), encoding="utf-8")
+    (target / "README.md").write_text(README_TEMPLATE.format(**fields), encoding="utf-8")
+    (target / "requirements.txt").write_text(requirements_text(), encoding="utf-8")
+    # Spaces stores large binaries with Git LFS; this marks the checkpoint for it.
+    (target / ".gitattributes").write_text("*.keras filter=lfs diff=lfs merge=lfs -text\n")
+    return target

@@ -1,0 +1,93 @@
+"""Shared fixtures: an isolated user data dir, tiny SST-format data, and a tiny trained checkpoint.
+
+Nothing here reads ../shared or the network; the data is generated from word lists.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import time
+
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+
+POSITIVE = ["wonderful", "great", "moving", "funny", "brilliant", "delightful", "superb", "love"]
+NEGATIVE = ["awful", "boring", "dull", "terrible", "tedious", "bad", "hate", "mess"]
+FILLER = ["the", "film", "was", "a", "story", "acting", "really", "and", "plot", "quite", "it"]
+
+
+def make_sentences(count: int, seed: int) -> list[tuple[int, str]]:
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(count):
+        label = rng.randint(0, 1)
+        words = rng.sample(FILLER, 4) + [rng.choice(POSITIVE if label else NEGATIVE)]
+        rng.shuffle(words)
+        rows.append((label, " ".join(words)))
+    return rows
+
+
+def write_sst_folder(folder, sizes=(240, 60, 60)):
+    folder.mkdir(parents=True, exist_ok=True)
+    for seed, (split, size) in enumerate(zip(("train", "dev", "test"), sizes)):
+        lines = [f"{label} {text}" for label, text in make_sentences(size, seed)]
+        (folder / f"stsa.binary.{split}").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(autouse=True, scope="session")
+def isolated_user_dirs(tmp_path_factory):
+    """Keep the tests away from the user's own checkpoints and download cache."""
+    home = tmp_path_factory.mktemp("showcase_home")
+    cache = tmp_path_factory.mktemp("showcase_cache")
+    saved = {k: os.environ.get(k) for k in ("SHOWCASE_HOME", "SHOWCASE_CACHE")}
+    os.environ["SHOWCASE_HOME"] = str(home)
+    os.environ["SHOWCASE_CACHE"] = str(cache)
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def tiny_sst_dir(tmp_path_factory):
+    return write_sst_folder(tmp_path_factory.mktemp("sst"))
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoint(tiny_sst_dir, tmp_path_factory):
+    """A small sentiment checkpoint trained on the word-list data (a few seconds)."""
+    from showcase.sentiment.train import SentimentTrainConfig, train
+
+    out = tmp_path_factory.mktemp("tiny_checkpoint")
+    return train(SentimentTrainConfig(
+        data=str(tiny_sst_dir), epochs=8, batch_size=16, embedding_dim=16, lstm_units=8,
+        word_dropout=0.0, dropout=0.1, learning_rate=1e-2, out=str(out), verbose=0,
+    ))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url: str, timeout: float = 60.0, process=None) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")

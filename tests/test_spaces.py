@@ -1,0 +1,48 @@
+"""`showcase export-space` writes a Space whose app.py starts and answers over HTTP."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import free_port, wait_for_http
+
+from showcase import cli
+
+pytestmark = pytest.mark.slow
+
+
+def test_exported_space_starts_and_answers(tmp_path, tiny_checkpoint, capsys):
+    space = tmp_path / "space"
+    assert cli.main(["export-space", "sentiment", str(space), "--checkpoint",
+                     str(tiny_checkpoint)]) == 0
+    capsys.readouterr()
+    readme = (space / "README.md").read_text(encoding="utf-8")
+    header = readme.split("---")[1]
+    fields = dict(line.split(": ", 1) for line in header.strip().splitlines())
+    assert fields["sdk"] == "gradio" and fields["app_file"] == "app.py"
+    assert fields["sdk_version"][0].isdigit() and fields["title"]
+    requirements = (space / "requirements.txt").read_text().split()
+    assert any(r.startswith("gradio==") for r in requirements)
+    assert any(r.startswith("tensorflow") for r in requirements)
+    assert (space / "checkpoints" / "sentiment" / "sst2_bilstm.keras").is_file()
+    assert (space / "showcase" / "apps" / "sentiment.py").is_file()
+    assert not list((space / "showcase" / "models").glob("*/*.keras"))
+
+    port = free_port()
+    env = {**os.environ, "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port),
+           "PYTHONPATH": ""}
+    # Run from another folder so only the exported copy of the code can be imported by path.
+    process = subprocess.Popen([sys.executable, str(space / "app.py")], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/", timeout=120, process=process)
+        from gradio_client import Client
+
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        label, _, _ = client.predict("the film was wonderful", api_name="/sentiment_classify")
+        assert label["label"] in ("positive", "negative")
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=30)[0]
+    assert "Traceback" not in output, output
