@@ -182,8 +182,36 @@ COMMANDS = {
 }
 
 
+def _import_tensorflow_quietly() -> None:
+    """Import TensorFlow with its C++ start-up log lines (CUDA probing, CPU features) hidden.
+
+    They are written to file descriptor 2 before absl logging can be configured, so no
+    environment variable silences them; they are replayed if the import fails.
+    """
+    if "tensorflow" in sys.modules:
+        return
+    import tempfile
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            import tensorflow  # noqa: F401
+        except BaseException:
+            os.dup2(saved, 2)
+            sink.seek(0)
+            sys.stderr.buffer.write(sink.read())
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command != "list":
+        _import_tensorflow_quietly()
     try:
         return COMMANDS[args.command](args)
     except ShowcaseError as err:

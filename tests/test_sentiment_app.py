@@ -75,7 +75,8 @@ def test_batch_upload_returns_a_csv(client, tmp_path):
 @pytest.mark.parametrize("name, content, fragment", [
     ("latin.txt", "cr\xe8me br\xfbl\xe9e".encode("latin-1"), "not UTF-8"),
     ("blank.txt", b"\n  \n", "no sentences"),
-    ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00", "upload a .txt"),
+    ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00", "Invalid file type"),
+    ("disguised.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
 ])
 def test_bad_uploads_get_clear_messages(client, tmp_path, name, content, fragment):
     from gradio_client import handle_file

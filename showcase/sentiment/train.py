@@ -90,6 +90,7 @@ def train(config: SentimentTrainConfig) -> Path:
         validation_data=dev_data,
         epochs=config.epochs,
         verbose=config.verbose,
+        shuffle=False,  # the tf.data pipeline already reshuffles every epoch
         callbacks=[
             keras.callbacks.EarlyStopping(
                 monitor="val_accuracy",
