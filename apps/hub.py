@@ -15,11 +15,11 @@ from showcase import registry
 MAX_UPLOAD = "10mb"
 
 
-def build(demo_names: list[str], checkpoint: str | None = None):
-    """Returns (blocks, lazy models). One demo gets its page alone; several get tabs."""
+def build(demo_names: list[str], checkpoint: str | None = None, as_hub: bool = True):
+    """Returns (blocks, lazy models): the hub with a tab per demo, or one demo's page alone."""
     models = []
     with gr.Blocks(title="showcase", analytics_enabled=False) as blocks:
-        if len(demo_names) == 1:
+        if not as_hub:
             models.append(registry.get(demo_names[0]).app_module().render(checkpoint))
         else:
             gr.Markdown(
@@ -36,9 +36,10 @@ def build(demo_names: list[str], checkpoint: str | None = None):
 
 
 def launch(demo_names: list[str], host: str = "127.0.0.1", port: int = 7860, share: bool = False,
-           checkpoint: str | None = None, warmup: bool = True, block: bool = True):
+           checkpoint: str | None = None, warmup: bool = True, block: bool = True,
+           as_hub: bool = False):
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    blocks, models = build(demo_names, checkpoint)
+    blocks, models = build(demo_names, checkpoint, as_hub)
     blocks.launch(server_name=host, server_port=port, share=share, max_file_size=MAX_UPLOAD,
                   prevent_thread_lock=True, quiet=False)
     if warmup:

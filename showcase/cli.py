@@ -124,7 +124,8 @@ def _launch(args) -> int:
     if args.checkpoint and len(args.demos) != 1:
         raise ShowcaseError("--checkpoint needs exactly one DEMO")
     launch(args.demos or list(registry.DEMOS), host=args.host, port=args.port,
-           share=args.share, checkpoint=args.checkpoint, warmup=not args.no_warmup)
+           share=args.share, checkpoint=args.checkpoint, warmup=not args.no_warmup,
+           as_hub=not args.demos)
     return 0
 
 

@@ -67,8 +67,9 @@ def tiny_checkpoint(tiny_sst_dir, tmp_path_factory):
 
     out = tmp_path_factory.mktemp("tiny_checkpoint")
     return train(SentimentTrainConfig(
-        data=str(tiny_sst_dir), epochs=8, batch_size=16, embedding_dim=16, lstm_units=8,
-        word_dropout=0.0, dropout=0.1, learning_rate=1e-2, out=str(out), verbose=0,
+        data=str(tiny_sst_dir), epochs=8, batch_size=16, embedding_dim=16, subword_dim=8,
+        subword_buckets=500, lstm_units=8, ensemble_size=2, word_dropout=0.0, dropout=0.1,
+        learning_rate=1e-2, out=str(out), verbose=0,
     ))
 
 

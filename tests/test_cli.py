@@ -54,7 +54,8 @@ def test_train_then_evaluate_reproduces_the_card(tiny_sst_dir, tmp_path, capsys)
     out_dir = tmp_path / "trained"
     code, out, _ = run_cli(capsys, "train", "sentiment", "--data", str(tiny_sst_dir), "--epochs",
                            "4", "--embedding-dim", "16", "--lstm-units", "8", "--word-dropout",
-                           "0", "--learning-rate", "0.01", "--out", str(out_dir), "--quiet")
+                           "0", "--learning-rate", "0.01", "--subword-buckets", "500",
+                           "--ensemble-size", "1", "--out", str(out_dir), "--quiet")
     assert code == 0 and "saved" in out
     card = json.loads((out_dir / "sst2_bilstm.card.json").read_text())
     assert card["metric"]["name"] == "accuracy" and card["training_time_s"] > 0
@@ -70,7 +71,8 @@ def test_train_writes_to_the_user_data_dir_by_default(tiny_sst_dir, capsys):
     from showcase import checkpoints
 
     code, _, _ = run_cli(capsys, "train", "sentiment", "--data", str(tiny_sst_dir), "--epochs",
-                         "1", "--embedding-dim", "8", "--lstm-units", "4", "--quiet")
+                         "1", "--embedding-dim", "8", "--lstm-units", "4", "--subword-buckets", "100",
+                         "--ensemble-size", "1", "--quiet")
     assert code == 0
     assert (checkpoints.user_checkpoint_dir("sentiment") / "sst2_bilstm.keras").is_file()
     (checkpoints.user_checkpoint_dir("sentiment") / "sst2_bilstm.keras").unlink()
@@ -99,3 +101,30 @@ def test_export_space_refuses_a_non_empty_folder(tmp_path, tiny_checkpoint, caps
                            str(tiny_checkpoint))
     assert code == 2 and "not empty" in err
     assert (tmp_path / "keep.txt").read_text() == "user work"
+
+
+def test_showcase_launch_serves_the_hub_and_the_sentiment_tab_answers(tiny_checkpoint, tmp_path):
+    import os
+    import shutil
+
+    from conftest import free_port, wait_for_http
+    from gradio_client import Client
+
+    home = tmp_path / "home"
+    trained = home / "checkpoints" / "sentiment"
+    trained.mkdir(parents=True)
+    for suffix in (".keras", ".card.json"):
+        shutil.copy(tiny_checkpoint.with_name("sst2_bilstm" + suffix), trained)
+    port = free_port()
+    env = {**os.environ, "SHOWCASE_HOME": str(home)}
+    process = subprocess.Popen([sys.executable, "-m", "showcase", "launch", "--port", str(port)],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/", timeout=120, process=process)
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        label, _, _ = client.predict("the acting was brilliant", api_name="/sentiment_classify")
+        assert label["label"] == "positive"
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=30)[0]
+    assert "Traceback" not in output, output

@@ -6,6 +6,8 @@ import tensorflow as tf
 from showcase import checkpoints
 from showcase.errors import CheckpointError
 from showcase.sentiment.model import (
+    SentenceTokenizer,
+    SubwordEmbedding,
     build_classifier_core,
     build_end_to_end,
     make_vectorizer,
@@ -13,16 +15,32 @@ from showcase.sentiment.model import (
 )
 
 
-def _tiny_model():
+def _tiny_model(ensemble_size=2):
+    tokenizer = SentenceTokenizer(max_length=12)
     vectorizer = make_vectorizer(100)
-    vectorizer.adapt(tf.constant(["a good film", "a bad film", "i do n't like it ."]))
-    core = build_classifier_core(vectorizer.vocabulary_size(), 8, 4)
-    return build_end_to_end(vectorizer, core)
+    vectorizer.adapt(tokenizer(tf.constant(["a good film", "a bad film", "i do n't like it ."])))
+    cores = [
+        build_classifier_core(vectorizer.vocabulary_size(), 8, 8, 64, 4, name=f"core_{i}")
+        for i in range(ensemble_size)
+    ]
+    return build_end_to_end(tokenizer, vectorizer, cores)
 
 
 def test_standardiser_splits_like_sst():
     out = ptb_like_standardize(tf.constant(["I don't love it, it's DULL!"])).numpy()[0].decode()
     assert out.split() == ["i", "do", "n't", "love", "it", ",", "it", "'s", "dull", "!"]
+
+
+def test_tokenizer_pads_and_caps_length():
+    tokens = SentenceTokenizer(max_length=3)(tf.constant(["It's great!", "ok"])).numpy()
+    assert tokens.tolist() == [[b"it", b"'s", b"great"], [b"ok", b"", b""]]
+
+
+def test_subwords_give_unseen_words_vectors_and_padding_zeros():
+    layer = SubwordEmbedding(num_buckets=50, output_dim=4)
+    vectors = layer(tf.constant([["unwatchable", ""]])).numpy()
+    assert vectors.shape == (1, 2, 4)
+    assert np.abs(vectors[0, 0]).sum() > 0 and np.abs(vectors[0, 1]).sum() == 0
 
 
 def test_strings_in_probabilities_out():
@@ -61,10 +79,11 @@ def test_a_short_training_run_lowers_the_loss():
     keras.utils.set_random_seed(0)
     texts = ["great fun", "a delight", "so good", "dull mess", "awful bore", "so bad"] * 8
     labels = np.array([1, 1, 1, 0, 0, 0] * 8, dtype="float32")
+    tokens = SentenceTokenizer()(tf.constant(texts))
     vectorizer = make_vectorizer(50)
-    vectorizer.adapt(tf.constant(texts))
-    core = build_classifier_core(vectorizer.vocabulary_size(), 8, 4, word_dropout=0.0, dropout=0.0)
+    vectorizer.adapt(tokens)
+    core = build_classifier_core(vectorizer.vocabulary_size(), 8, 8, 64, 4, word_dropout=0.0,
+                                 dropout=0.0)
     core.compile(keras.optimizers.Adam(1e-2), loss="binary_crossentropy")
-    tokens = vectorizer(tf.constant(texts))
-    history = core.fit(tokens, labels, epochs=15, batch_size=16, verbose=0)
+    history = core.fit([vectorizer(tokens), tokens], labels, epochs=15, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from showcase import checkpoints
+from showcase.errors import ShowcaseError
 from showcase.sentiment.data import LabelledTexts, load_eval_split, load_splits
 from showcase.sentiment.infer import CHECKPOINT_NAME, DEMO, SentimentClassifier
 
@@ -19,15 +20,19 @@ PAPER = (
 @dataclasses.dataclass
 class SentimentTrainConfig:
     data: str | None = None
-    epochs: int = 12
+    epochs: int = 10
     batch_size: int = 32
     learning_rate: float = 2e-3
-    max_tokens: int = 20000
-    embedding_dim: int = 128
-    lstm_units: int = 96
+    max_tokens: int = 8000
+    max_length: int = 200
+    embedding_dim: int = 64
+    subword_dim: int = 64
+    subword_buckets: int = 20000
+    lstm_units: int = 64
     word_dropout: float = 0.2
     dropout: float = 0.5
-    patience: int = 3
+    ensemble_size: int = 3
+    patience: int = 2
     seed: int = 1337
     strategy: str = "auto"
     mixed_precision: bool = False
@@ -35,8 +40,16 @@ class SentimentTrainConfig:
     verbose: int = 1
 
 
-def _dataset(split: LabelledTexts, vectorizer, batch_size: int, shuffle_seed: int | None):
+TRAIN_CONFIG = SentimentTrainConfig
+
+
+def _dataset(split: LabelledTexts, tokenizer, vectorizer, batch_size: int,
+             shuffle_seed: int | None):
     import tensorflow as tf
+
+    def features(text, label):
+        tokens = tokenizer(text)
+        return (vectorizer(tokens), tokens), label
 
     dataset = tf.data.Dataset.from_tensor_slices((split.texts, split.labels))
     if shuffle_seed is not None:
@@ -44,7 +57,7 @@ def _dataset(split: LabelledTexts, vectorizer, batch_size: int, shuffle_seed: in
     # Tokenising in the input pipeline keeps string ops off the accelerators and out of replicas.
     return (
         dataset.batch(batch_size)
-        .map(lambda text, label: (vectorizer(text), label), num_parallel_calls=tf.data.AUTOTUNE)
+        .map(features, num_parallel_calls=tf.data.AUTOTUNE)
         .prefetch(tf.data.AUTOTUNE)
     )
 
@@ -55,60 +68,82 @@ def train(config: SentimentTrainConfig) -> Path:
     import tensorflow as tf
 
     from showcase.distribute import make_strategy, set_precision
-    from showcase.sentiment.model import build_classifier_core, build_end_to_end, make_vectorizer
+    from showcase.sentiment.model import (
+        SentenceTokenizer,
+        build_classifier_core,
+        build_end_to_end,
+        make_vectorizer,
+    )
 
+    if config.ensemble_size < 1:
+        raise ShowcaseError("--ensemble-size must be at least 1")
     keras.utils.set_random_seed(config.seed)
     splits = load_splits(config.data, config.seed)
     policy = set_precision(config.mixed_precision)
     strategy = make_strategy(config.strategy)
 
+    tokenizer = SentenceTokenizer(config.max_length)
     vectorizer = make_vectorizer(config.max_tokens)
-    vectorizer.adapt(tf.data.Dataset.from_tensor_slices(splits["train"].texts).batch(1024))
+    vectorizer.adapt(
+        tf.data.Dataset.from_tensor_slices(splits["train"].texts).batch(1024).map(tokenizer)
+    )
     vocabulary_size = vectorizer.vocabulary_size()
 
     global_batch = config.batch_size * strategy.num_replicas_in_sync
-    train_data = _dataset(splits["train"], vectorizer, global_batch, config.seed)
-    dev_data = _dataset(splits["dev"], vectorizer, global_batch, None)
+    train_data = _dataset(splits["train"], tokenizer, vectorizer, global_batch, config.seed)
+    dev_data = _dataset(splits["dev"], tokenizer, vectorizer, global_batch, None)
 
-    with strategy.scope():
-        core = build_classifier_core(
-            vocabulary_size,
-            config.embedding_dim,
-            config.lstm_units,
-            config.word_dropout,
-            config.dropout,
-            config.seed,
-        )
-        core.compile(
-            optimizer=keras.optimizers.Adam(config.learning_rate),
-            loss="binary_crossentropy",
-            metrics=["accuracy"],
-        )
+    cores, member_dev_accuracy, best_epochs = [], [], []
     started = time.perf_counter()
-    history = core.fit(
-        train_data,
-        validation_data=dev_data,
-        epochs=config.epochs,
-        verbose=config.verbose,
-        shuffle=False,  # the tf.data pipeline already reshuffles every epoch
-        callbacks=[
-            keras.callbacks.EarlyStopping(
-                monitor="val_accuracy",
-                mode="max",
-                patience=config.patience,
-                restore_best_weights=True,
+    for member in range(config.ensemble_size):
+        seed = config.seed + member
+        keras.utils.set_random_seed(seed)
+        if config.verbose:
+            print(f"ensemble member {member + 1}/{config.ensemble_size} (seed {seed})")
+        with strategy.scope():
+            core = build_classifier_core(
+                vocabulary_size,
+                config.embedding_dim,
+                config.subword_dim,
+                config.subword_buckets,
+                config.lstm_units,
+                config.word_dropout,
+                config.dropout,
+                seed,
+                name=f"bilstm_classifier_{member + 1}",
             )
-        ],
-    )
+            core.compile(
+                optimizer=keras.optimizers.Adam(config.learning_rate),
+                loss="binary_crossentropy",
+                metrics=["accuracy"],
+            )
+        history = core.fit(
+            train_data,
+            validation_data=dev_data,
+            epochs=config.epochs,
+            verbose=config.verbose,
+            shuffle=False,  # the tf.data pipeline already reshuffles every epoch
+            callbacks=[
+                keras.callbacks.EarlyStopping(
+                    monitor="val_accuracy",
+                    mode="max",
+                    patience=config.patience,
+                    restore_best_weights=True,
+                )
+            ],
+        )
+        dev_curve = history.history["val_accuracy"]
+        member_dev_accuracy.append(round(float(max(dev_curve)), 4))
+        best_epochs.append(dev_curve.index(max(dev_curve)) + 1)
+        cores.append(core)
     training_time = time.perf_counter() - started
     keras.mixed_precision.set_global_policy("float32")
 
-    model = build_end_to_end(vectorizer, core)
+    model = build_end_to_end(tokenizer, vectorizer, cores)
     classifier = SentimentClassifier(model)
     test = splits["test"]
     accuracy = accuracy_of(classifier, test)
-    best_epoch = int(max(range(len(history.history["val_accuracy"])),
-                         key=lambda i: history.history["val_accuracy"][i])) + 1
+    dev_accuracy = accuracy_of(classifier, splits["dev"])
     data_arg = f" --data {config.data}" if config.data else ""
     card = checkpoints.ModelCard(
         demo=DEMO,
@@ -135,8 +170,9 @@ def train(config: SentimentTrainConfig) -> Path:
                if k not in ("data", "out", "verbose")},
             "vocabulary_size": vocabulary_size,
             "precision_policy": policy,
-            "best_epoch": best_epoch,
-            "dev_accuracy": round(float(max(history.history["val_accuracy"])), 4),
+            "best_epochs": best_epochs,
+            "member_dev_accuracy": member_dev_accuracy,
+            "dev_accuracy": round(dev_accuracy, 4),
         },
     )
     out_dir = Path(config.out) if config.out else checkpoints.user_checkpoint_dir(DEMO)
@@ -177,4 +213,3 @@ def evaluate(checkpoint: str | None = None, data: str | None = None) -> dict:
         "value": round(accuracy, 4),
         "card_value": card_value,
     }
-TRAIN_CONFIG = SentimentTrainConfig

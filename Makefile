@@ -1,0 +1,23 @@
+# Two commands for a fresh machine: `make run` (set up, then launch every demo) and
+# `make test` (set up, then run the test suite). Both install the package non-editable into
+# .venv, exactly as a user's `pip install .` would.
+PYTHON ?= python3
+VENV ?= .venv
+SOURCES := pyproject.toml $(shell find showcase apps models -type f ! -path '*__pycache__*' 2>/dev/null)
+
+.PHONY: run test clean
+
+run: $(VENV)/.installed
+	$(VENV)/bin/showcase launch
+
+test: $(VENV)/.installed
+	$(VENV)/bin/pytest
+
+$(VENV)/.installed: $(SOURCES)
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet ".[test]"
+	touch $@
+
+clean:
+	rm -rf $(VENV) build *.egg-info
