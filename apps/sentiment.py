@@ -27,7 +27,7 @@ def render(checkpoint: str | None = None) -> LazyModel:
     from showcase.inputs import clean_text
     from showcase.sentiment.infer import MAX_CHARS, predictions_csv, read_batch_file
 
-    model = LazyModel(lambda: DEMO.load_api_class().from_pretrained(checkpoint))
+    model = LazyModel(lambda: DEMO.load_api_class().from_pretrained(checkpoint).warm_up())
 
     @user_errors
     def classify(text):
@@ -59,7 +59,7 @@ def render(checkpoint: str | None = None) -> LazyModel:
     gr.Markdown(
         "A bidirectional LSTM reads the sentence both ways; dropout keeps it from memorising the "
         "6,920 training sentences. Word colours show how much removing each word changes the "
-        "answer (red pushes positive, blue negative)."
+        "answer: red words push towards positive, purple ones towards negative."
     )
     with gr.Row():
         with gr.Column():

@@ -34,6 +34,7 @@ def run_benchmarks(demo_names: list[str], runs: int = 20, checkpoint: str | None
         for case, call in cases.items():
             results.append({
                 "demo": name,
+                "checkpoint": str(getattr(loaded, "path", "")),
                 "case": case,
                 "cold_load_s": round(load_s, 3),
                 "first_call_s": round(first_s, 3),
@@ -52,3 +53,27 @@ def format_table(results: list[dict]) -> str:
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows)
+
+
+def record_in_cards(results: list[dict]) -> list[str]:
+    """Write each checkpoint's figures into its model card's ``benchmark`` field."""
+    from pathlib import Path
+
+    from showcase import checkpoints
+
+    updated = []
+    for path in dict.fromkeys(r["checkpoint"] for r in results if r["checkpoint"]):
+        card_path = checkpoints.card_path_for(Path(path))
+        card = checkpoints.ModelCard.read(card_path)
+        rows = [r for r in results if r["checkpoint"] == path]
+        card.benchmark = {
+            "hardware": checkpoints.hardware_summary(),
+            "date": checkpoints.today(),
+            "cold_load_s": rows[0]["cold_load_s"],
+            "median_ms": {r["case"]: r["median_ms"] for r in rows},
+            "runs": rows[0]["runs"],
+            "command": f"showcase bench {rows[0]['demo']} --runs {rows[0]['runs']}",
+        }
+        card.write(card_path)
+        updated.append(str(card_path))
+    return updated

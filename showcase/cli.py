@@ -93,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, default=20, help="timed runs per case (median)")
     bench.add_argument("--checkpoint", help="checkpoint file (with a single DEMO)")
     bench.add_argument("--json", action="store_true", help="print the results as JSON")
+    bench.add_argument("--update-card", action="store_true",
+                       help="also record the figures in the benchmarked checkpoint's model card")
     return parser
 
 
@@ -170,6 +172,11 @@ def _bench(args) -> int:
         raise ShowcaseError("--checkpoint needs exactly one DEMO")
     results = run_benchmarks(args.demos or list(registry.DEMOS), args.runs, args.checkpoint)
     print(json.dumps(results, indent=2) if args.json else format_table(results))
+    if args.update_card:
+        from showcase.bench import record_in_cards
+
+        for path in record_in_cards(results):
+            print(f"updated {path}")
     return 0
 
 
@@ -184,9 +191,9 @@ COMMANDS = {
 
 
 def _import_tensorflow_quietly() -> None:
-    """Import TensorFlow with its C++ start-up log lines (CUDA probing, CPU features) hidden.
+    """Import TensorFlow and probe its devices with their C++ log lines hidden.
 
-    They are written to file descriptor 2 before absl logging can be configured, so no
+    Those lines (CUDA probing, CPU features) are written to file descriptor 2 before absl logging can be configured, so no
     environment variable silences them; they are replayed if the import fails.
     """
     if "tensorflow" in sys.modules:
@@ -198,7 +205,9 @@ def _import_tensorflow_quietly() -> None:
     with tempfile.TemporaryFile() as sink:
         os.dup2(sink.fileno(), 2)
         try:
-            import tensorflow  # noqa: F401
+            import tensorflow
+
+            tensorflow.config.list_physical_devices("GPU")
         except BaseException:
             os.dup2(saved, 2)
             sink.seek(0)

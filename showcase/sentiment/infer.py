@@ -52,6 +52,11 @@ class SentimentClassifier:
         card = checkpoints.ModelCard.read(card_path) if card_path.is_file() else None
         return cls(model, card, path)
 
+    def warm_up(self) -> SentimentClassifier:
+        """Trace the compiled forward pass now (about 5 s) instead of on the first request."""
+        self.predict(["warm up"])
+        return self
+
     def positive_probabilities(self, texts: list[str]) -> np.ndarray:
         """P(positive) for each text, as a float array; texts are cleaned and length-capped."""
         if isinstance(texts, str):
