@@ -73,4 +73,7 @@ def header(demo, checkpoint: str | None = None) -> str:
             f"**Checkpoint:** `{card.name}` — {card.metric_summary} "
             f"(trained {card.date}, {card.params:,} parameters)"
         )
-    return f"## {demo.title}\n**Paper:** [{demo.paper}]({demo.paper_url})  \n{answering}"
+    notes = ""
+    if card is not None and card.notes:
+        notes = f"\n\n<details><summary>About this checkpoint</summary>\n\n{card.notes}\n</details>"
+    return f"## {demo.title}\n**Paper:** [{demo.paper}]({demo.paper_url})  \n{answering}{notes}"

@@ -25,7 +25,9 @@ def test_missing_checkpoint_names_the_train_command(tmp_path, monkeypatch):
 
 def test_shipped_checkpoints_carry_cards():
     folder = checkpoints.shipped_checkpoint_dir("sentiment")
-    for model in folder.glob("*.keras"):
+    shipped = list(folder.glob("*.keras"))
+    assert shipped, f"no checkpoint shipped in {folder}"
+    for model in shipped:
         card = checkpoints.ModelCard.read(checkpoints.card_path_for(model))
         assert card.metric["value"] > 0.5
         assert card.size_bytes == model.stat().st_size
