@@ -65,9 +65,7 @@ def header(demo, checkpoint: str | None = None) -> str:
     """Markdown naming the paper and the checkpoint (with its metric) that answers requests."""
     card = checkpoints.find_card(demo.name, demo.checkpoint_name, checkpoint)
     if card is None:
-        answering = (
-            f"**No checkpoint found.** Train one with `showcase train {demo.name}`."
-        )
+        answering = f"**No checkpoint found.** Train one with `showcase train {demo.name}`."
     else:
         answering = (
             f"**Checkpoint:** `{card.name}` — {card.metric_summary} "

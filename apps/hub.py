@@ -35,13 +35,26 @@ def build(demo_names: list[str], checkpoint: str | None = None, as_hub: bool = T
     return blocks, models
 
 
-def launch(demo_names: list[str], host: str = "127.0.0.1", port: int = 7860, share: bool = False,
-           checkpoint: str | None = None, warmup: bool = True, block: bool = True,
-           as_hub: bool = False):
+def launch(
+    demo_names: list[str],
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    share: bool = False,
+    checkpoint: str | None = None,
+    warmup: bool = True,
+    block: bool = True,
+    as_hub: bool = False,
+):
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     blocks, models = build(demo_names, checkpoint, as_hub)
-    blocks.launch(server_name=host, server_port=port, share=share, max_file_size=MAX_UPLOAD,
-                  prevent_thread_lock=True, quiet=False)
+    blocks.launch(
+        server_name=host,
+        server_port=port,
+        share=share,
+        max_file_size=MAX_UPLOAD,
+        prevent_thread_lock=True,
+        quiet=False,
+    )
     if warmup:
         for model in models:
             model.warm_in_background()

@@ -50,9 +50,10 @@ def render(checkpoint: str | None = None) -> LazyModel:
         out.write_text(csv_text, encoding="utf-8")
         rows = [
             [text[:200], "positive" if p >= 0.5 else "negative", round(float(p), 4)]
-            for text, p in zip(texts, probabilities)
+            for text, p in zip(texts, probabilities, strict=True)
         ]
-        notice = f"Classified {len(texts):,} sentences; {sum(p >= 0.5 for p in probabilities):,} positive."
+        positives = int((probabilities >= 0.5).sum())
+        notice = f"Classified {len(texts):,} sentences; {positives:,} positive."
         return rows, str(out), notice
 
     gr.Markdown(header(DEMO, checkpoint))
@@ -72,20 +73,32 @@ def render(checkpoint: str | None = None) -> LazyModel:
             notice = gr.Markdown()
     with gr.Accordion("Batch mode: classify a file", open=False):
         with gr.Row():
-            upload = gr.File(label="Sentences (.txt, one per line, or .csv with a 'text' column)",
-                             file_types=[".txt", ".csv", ".tsv"])
+            upload = gr.File(
+                label="Sentences (.txt, one per line, or .csv with a 'text' column)",
+                file_types=[".txt", ".csv", ".tsv"],
+            )
             download = gr.File(label="Predictions (CSV)")
         batch_button = gr.Button("Classify file")
         batch_notice = gr.Markdown()
         table = gr.Dataframe(headers=["text", "label", "positive_probability"], label="Predictions")
 
     outputs = [label, words, notice]
-    button.click(classify, text, outputs, api_name="sentiment_classify",
-                 concurrency_limit=CONCURRENCY_LIMIT, concurrency_id="sentiment")
-    text.submit(classify, text, outputs, api_visibility="private",
-                concurrency_id="sentiment")
-    batch_button.click(classify_batch, upload, [table, download, batch_notice],
-                       api_name="sentiment_batch", concurrency_id="sentiment")
+    button.click(
+        classify,
+        text,
+        outputs,
+        api_name="sentiment_classify",
+        concurrency_limit=CONCURRENCY_LIMIT,
+        concurrency_id="sentiment",
+    )
+    text.submit(classify, text, outputs, api_visibility="private", concurrency_id="sentiment")
+    batch_button.click(
+        classify_batch,
+        upload,
+        [table, download, batch_notice],
+        api_name="sentiment_batch",
+        concurrency_id="sentiment",
+    )
     return model
 
 

@@ -12,6 +12,7 @@ try:
 except metadata.PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0"
 
+
 # apps/ and models/ sit beside this folder in a source checkout and inside it once installed
 # (see pyproject.toml). When Python imports showcase from a checkout (``python -m showcase`` run
 # in the repository, where the working directory shadows the installed copy), let the package
@@ -21,9 +22,11 @@ def _extend_path_for_checkout() -> None:
 
     package = Path(__file__).resolve().parent
     checkout = package.parent
-    if not (package / "apps").is_dir() and (checkout / "pyproject.toml").is_file() and (
-        checkout / "apps" / "__init__.py"
-    ).is_file():
+    if (
+        not (package / "apps").is_dir()
+        and (checkout / "pyproject.toml").is_file()
+        and (checkout / "apps" / "__init__.py").is_file()
+    ):
         __path__.append(str(checkout))
 
 

@@ -1,4 +1,7 @@
-"""``showcase bench``: cold-load time and median inference latency per demo (a benchmark, not a test)."""
+"""``showcase bench``: cold-load time and median inference latency per demo.
+
+A benchmark, not a test: it prints figures for the README and model cards and asserts nothing.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +21,9 @@ def _median_ms(call, runs: int) -> float:
     return statistics.median(timings)
 
 
-def run_benchmarks(demo_names: list[str], runs: int = 20, checkpoint: str | None = None) -> list[dict]:
+def run_benchmarks(
+    demo_names: list[str], runs: int = 20, checkpoint: str | None = None
+) -> list[dict]:
     results = []
     for name in demo_names:
         demo = registry.get(name)
@@ -32,27 +37,37 @@ def run_benchmarks(demo_names: list[str], runs: int = 20, checkpoint: str | None
         first_call()
         first_s = time.perf_counter() - started
         for case, call in cases.items():
-            results.append({
-                "demo": name,
-                "checkpoint": str(getattr(loaded, "path", "")),
-                "case": case,
-                "cold_load_s": round(load_s, 3),
-                "first_call_s": round(first_s, 3),
-                "median_ms": round(_median_ms(call, runs), 2),
-                "runs": runs,
-            })
+            results.append(
+                {
+                    "demo": name,
+                    "checkpoint": str(getattr(loaded, "path", "")),
+                    "case": case,
+                    "cold_load_s": round(load_s, 3),
+                    "first_call_s": round(first_s, 3),
+                    "median_ms": round(_median_ms(call, runs), 2),
+                    "runs": runs,
+                }
+            )
     return results
 
 
 def format_table(results: list[dict]) -> str:
     header = ("demo", "case", "cold load (s)", "first call (s)", "median (ms)", "runs")
     rows = [header] + [
-        (r["demo"], r["case"], f"{r['cold_load_s']:.2f}", f"{r['first_call_s']:.2f}",
-         f"{r['median_ms']:.1f}", str(r["runs"]))
+        (
+            r["demo"],
+            r["case"],
+            f"{r['cold_load_s']:.2f}",
+            f"{r['first_call_s']:.2f}",
+            f"{r['median_ms']:.1f}",
+            str(r["runs"]),
+        )
         for r in results
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows)
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    )
 
 
 def record_in_cards(results: list[dict]) -> list[str]:

@@ -76,7 +76,9 @@ class ModelCard:
             raise CheckpointError(f"model card {path} is unreadable ({err})") from None
 
     def write(self, path: Path) -> None:
-        Path(path).write_text(json.dumps(dataclasses.asdict(self), indent=2) + "\n", encoding="utf-8")
+        Path(path).write_text(
+            json.dumps(dataclasses.asdict(self), indent=2) + "\n", encoding="utf-8"
+        )
 
     @property
     def metric_summary(self) -> str:

@@ -38,28 +38,44 @@ def _add_train_parsers(subcommands) -> None:
         parser.add_argument("--data", help="dataset name or local path (see the README)")
         parser.add_argument("--epochs", type=int, default=defaults.epochs)
         parser.add_argument("--out", help="output folder (default: the user data dir)")
-        parser.add_argument("--strategy", choices=STRATEGIES, default="auto",
-                            help="tf.distribute strategy (mirrored: all local GPUs; "
-                                 "multiworker: cluster from TF_CONFIG)")
-        parser.add_argument("--mixed-precision", action="store_true",
-                            help="mixed_float16 training (GPU only)")
-        parser.add_argument("--quiet", dest="verbose", action="store_const", const=2, default=1,
-                            help="one line per epoch instead of progress bars")
+        parser.add_argument(
+            "--strategy",
+            choices=STRATEGIES,
+            default="auto",
+            help="tf.distribute strategy (mirrored: all local GPUs; "
+            "multiworker: cluster from TF_CONFIG)",
+        )
+        parser.add_argument(
+            "--mixed-precision", action="store_true", help="mixed_float16 training (GPU only)"
+        )
+        parser.add_argument(
+            "--quiet",
+            dest="verbose",
+            action="store_const",
+            const=2,
+            default=1,
+            help="one line per epoch instead of progress bars",
+        )
         for field in dataclasses.fields(config_class):
             if field.name in COMMON_TRAIN_FIELDS:
                 continue
             default = getattr(defaults, field.name)
-            parser.add_argument(f"--{field.name.replace('_', '-')}", type=type(default),
-                                default=default, help=f"default {default}")
+            parser.add_argument(
+                f"--{field.name.replace('_', '-')}",
+                type=type(default),
+                default=default,
+                help=f"default {default}",
+            )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="showcase",
-        description="Landmark deep-learning applications as trained Keras models with Gradio demos.",
+        description="Landmark deep-learning applications as trained Keras models and Gradio demos.",
     )
-    subcommands = parser.add_subparsers(dest="command", metavar="COMMAND",
-                                        parser_class=OneLineParser)
+    subcommands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=OneLineParser
+    )
     subcommands.required = True
     demo_names = list(registry.DEMOS)
 
@@ -71,8 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     launch.add_argument("--port", type=int, default=7860)
     launch.add_argument("--share", action="store_true", help="also open a public Gradio link")
     launch.add_argument("--checkpoint", help="checkpoint file (with a single DEMO)")
-    launch.add_argument("--no-warmup", action="store_true",
-                        help="load models on first use only, not in the background")
+    launch.add_argument(
+        "--no-warmup",
+        action="store_true",
+        help="load models on first use only, not in the background",
+    )
 
     _add_train_parsers(subcommands)
 
@@ -93,8 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, default=20, help="timed runs per case (median)")
     bench.add_argument("--checkpoint", help="checkpoint file (with a single DEMO)")
     bench.add_argument("--json", action="store_true", help="print the results as JSON")
-    bench.add_argument("--update-card", action="store_true",
-                       help="also record the figures in the benchmarked checkpoint's model card")
+    bench.add_argument(
+        "--update-card",
+        action="store_true",
+        help="also record the figures in the benchmarked checkpoint's model card",
+    )
     return parser
 
 
@@ -112,22 +134,35 @@ def _list() -> int:
         rows.append((demo.name, demo.title, source, card.metric_summary if card else "-"))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
     for demo in registry.DEMOS.values():
         print(f"\n{demo.name}: {demo.paper}")
     return 0
 
 
-def _launch(args) -> int:
-    from showcase.apps.hub import launch
-
+def _chosen_demos(args) -> list[str]:
+    """The DEMO arguments (all demos when none is named), each checked against the registry."""
     for name in args.demos:
         registry.get(name)
     if args.checkpoint and len(args.demos) != 1:
         raise ShowcaseError("--checkpoint needs exactly one DEMO")
-    launch(args.demos or list(registry.DEMOS), host=args.host, port=args.port,
-           share=args.share, checkpoint=args.checkpoint, warmup=not args.no_warmup,
-           as_hub=not args.demos)
+    return args.demos or list(registry.DEMOS)
+
+
+def _launch(args) -> int:
+    from showcase.apps.hub import launch
+
+    launch(
+        _chosen_demos(args),
+        host=args.host,
+        port=args.port,
+        share=args.share,
+        checkpoint=args.checkpoint,
+        warmup=not args.no_warmup,
+        as_hub=not args.demos,
+    )
     return 0
 
 
@@ -166,11 +201,7 @@ def _export(args) -> int:
 def _bench(args) -> int:
     from showcase.bench import format_table, run_benchmarks
 
-    for name in args.demos:
-        registry.get(name)
-    if args.checkpoint and len(args.demos) != 1:
-        raise ShowcaseError("--checkpoint needs exactly one DEMO")
-    results = run_benchmarks(args.demos or list(registry.DEMOS), args.runs, args.checkpoint)
+    results = run_benchmarks(_chosen_demos(args), args.runs, args.checkpoint)
     print(json.dumps(results, indent=2) if args.json else format_table(results))
     if args.update_card:
         from showcase.bench import record_in_cards
@@ -193,8 +224,8 @@ COMMANDS = {
 def _import_tensorflow_quietly() -> None:
     """Import TensorFlow and probe its devices with their C++ log lines hidden.
 
-    Those lines (CUDA probing, CPU features) are written to file descriptor 2 before absl logging can be configured, so no
-    environment variable silences them; they are replayed if the import fails.
+    Those lines (CUDA probing, CPU features) go to file descriptor 2 before absl logging can be
+    configured, so no environment variable silences them; they are replayed if the import fails.
     """
     if "tensorflow" in sys.modules:
         return

@@ -41,7 +41,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def fetch(remote: RemoteFile, local_path: str | Path | None = None, subdir: str = "showcase") -> Path:
+def fetch(
+    remote: RemoteFile, local_path: str | Path | None = None, subdir: str = "showcase"
+) -> Path:
     """Return a path to ``remote``'s bytes, verified against its hash.
 
     With ``local_path`` the local copy is checked and used (no network). Otherwise the cache is
@@ -69,6 +71,7 @@ def fetch(remote: RemoteFile, local_path: str | Path | None = None, subdir: str 
     except Exception as err:  # noqa: BLE001 - get_file raises URLError, HTTPError, ValueError, OSError
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise DownloadError(
-            f"could not download {remote.url} ({reason}); if you have a copy, pass its folder with --data"
+            f"could not download {remote.url} ({reason}); "
+            "if you have a copy, pass its folder with --data"
         ) from None
     return Path(fetched)

@@ -61,6 +61,4 @@ def get(name: str) -> Demo:
     try:
         return DEMOS[name]
     except KeyError:
-        raise ShowcaseError(
-            f"unknown demo {name!r}; available: {', '.join(DEMOS)}"
-        ) from None
+        raise ShowcaseError(f"unknown demo {name!r}; available: {', '.join(DEMOS)}") from None

@@ -15,7 +15,7 @@ from pathlib import Path
 from showcase import checkpoints, registry
 from showcase.errors import ShowcaseError
 
-APP_TEMPLATE = '''"""Hugging Face Space: showcase {title} (written by `showcase export-space {demo}`)."""
+APP_TEMPLATE = '''"""Space: showcase {title}, written by `showcase export-space {demo}`."""
 
 import os
 from pathlib import Path
@@ -87,8 +87,9 @@ def _copy_code(target: Path) -> None:
     package = target / "showcase"
     shutil.copytree(Path(showcase.__file__).parent, package, ignore=ignore, dirs_exist_ok=True)
     # In an editable install apps/ and models/ sit outside the package folder; copy them in.
-    shutil.copytree(Path(showcase.apps.__file__).parent, package / "apps", ignore=ignore,
-                    dirs_exist_ok=True)
+    shutil.copytree(
+        Path(showcase.apps.__file__).parent, package / "apps", ignore=ignore, dirs_exist_ok=True
+    )
     models = package / "models"
     if models.exists():
         shutil.rmtree(models)
@@ -96,8 +97,9 @@ def _copy_code(target: Path) -> None:
     shutil.copy2(showcase.models.__file__, models / "__init__.py")
 
 
-def export_space(demo_name: str, directory: str | Path, checkpoint: str | None = None,
-                 force: bool = False) -> Path:
+def export_space(
+    demo_name: str, directory: str | Path, checkpoint: str | None = None, force: bool = False
+) -> Path:
     demo = registry.get(demo_name)
     target = Path(directory).expanduser()
     if target.exists() and not target.is_dir():

@@ -33,7 +33,7 @@ def make_sentences(count: int, seed: int) -> list[tuple[int, str]]:
 
 def write_sst_folder(folder, sizes=(240, 60, 60)):
     folder.mkdir(parents=True, exist_ok=True)
-    for seed, (split, size) in enumerate(zip(("train", "dev", "test"), sizes)):
+    for seed, (split, size) in enumerate(zip(("train", "dev", "test"), sizes, strict=True)):
         lines = [f"{label} {text}" for label, text in make_sentences(size, seed)]
         (folder / f"stsa.binary.{split}").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
@@ -66,11 +66,23 @@ def tiny_checkpoint(tiny_sst_dir, tmp_path_factory):
     from showcase.sentiment.train import SentimentTrainConfig, train
 
     out = tmp_path_factory.mktemp("tiny_checkpoint")
-    return train(SentimentTrainConfig(
-        data=str(tiny_sst_dir), epochs=8, batch_size=16, embedding_dim=16, subword_dim=8,
-        subword_buckets=500, lstm_units=8, ensemble_size=2, word_dropout=0.0, dropout=0.1,
-        learning_rate=1e-2, out=str(out), verbose=0,
-    ))
+    return train(
+        SentimentTrainConfig(
+            data=str(tiny_sst_dir),
+            epochs=8,
+            batch_size=16,
+            embedding_dim=16,
+            subword_dim=8,
+            subword_buckets=500,
+            lstm_units=8,
+            ensemble_size=2,
+            word_dropout=0.0,
+            dropout=0.1,
+            learning_rate=1e-2,
+            out=str(out),
+            verbose=0,
+        )
+    )
 
 
 def free_port() -> int:

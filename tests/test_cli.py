@@ -22,8 +22,9 @@ def test_every_verb_has_help(verb, capsys):
 
 
 def test_python_dash_m_showcase_runs():
-    result = subprocess.run([sys.executable, "-m", "showcase", "list"], capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "showcase", "list"], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "sentiment" in result.stdout
 
@@ -34,16 +35,20 @@ def test_list_shows_the_demo_and_its_checkpoint(capsys):
     assert "sentiment" in out and "Schuster & Paliwal" in out
 
 
-@pytest.mark.parametrize("argv, fragment", [
-    (["evaluate", "nonexistent"], "invalid choice"),
-    (["bench", "nonexistent"], "unknown demo"),
-    (["launch", "nonexistent"], "unknown demo"),
-    (["evaluate", "sentiment", "--checkpoint", "/no/such/file.keras"], "does not exist"),
-    (["train", "sentiment", "--data", "/no/such/folder", "--epochs", "1"], "not found"),
-])
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["evaluate", "nonexistent"], "invalid choice"),
+        (["bench", "nonexistent"], "unknown demo"),
+        (["launch", "nonexistent"], "unknown demo"),
+        (["evaluate", "sentiment", "--checkpoint", "/no/such/file.keras"], "does not exist"),
+        (["train", "sentiment", "--data", "/no/such/folder", "--epochs", "1"], "not found"),
+    ],
+)
 def test_errors_are_one_line_with_exit_code_2(argv, fragment):
-    result = subprocess.run([sys.executable, "-m", "showcase", *argv], capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "showcase", *argv], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and fragment in lines[0], result.stderr
@@ -52,16 +57,44 @@ def test_errors_are_one_line_with_exit_code_2(argv, fragment):
 
 def test_train_then_evaluate_reproduces_the_card(tiny_sst_dir, tmp_path, capsys):
     out_dir = tmp_path / "trained"
-    code, out, _ = run_cli(capsys, "train", "sentiment", "--data", str(tiny_sst_dir), "--epochs",
-                           "4", "--embedding-dim", "16", "--lstm-units", "8", "--word-dropout",
-                           "0", "--learning-rate", "0.01", "--subword-buckets", "500",
-                           "--ensemble-size", "1", "--out", str(out_dir), "--quiet")
+    code, out, _ = run_cli(
+        capsys,
+        "train",
+        "sentiment",
+        "--data",
+        str(tiny_sst_dir),
+        "--epochs",
+        "4",
+        "--embedding-dim",
+        "16",
+        "--lstm-units",
+        "8",
+        "--word-dropout",
+        "0",
+        "--learning-rate",
+        "0.01",
+        "--subword-buckets",
+        "500",
+        "--ensemble-size",
+        "1",
+        "--out",
+        str(out_dir),
+        "--quiet",
+    )
     assert code == 0 and "saved" in out
     card = json.loads((out_dir / "sst2_bilstm.card.json").read_text())
     assert card["metric"]["name"] == "accuracy" and card["training_time_s"] > 0
     assert card["train_command"].startswith("showcase train sentiment")
-    code, out, _ = run_cli(capsys, "evaluate", "sentiment", "--checkpoint",
-                           str(out_dir / "sst2_bilstm.keras"), "--data", str(tiny_sst_dir), "--json")
+    code, out, _ = run_cli(
+        capsys,
+        "evaluate",
+        "sentiment",
+        "--checkpoint",
+        str(out_dir / "sst2_bilstm.keras"),
+        "--data",
+        str(tiny_sst_dir),
+        "--json",
+    )
     result = json.loads(out)
     assert code == 0
     assert result["value"] == pytest.approx(card["metric"]["value"], abs=1e-4)
@@ -70,25 +103,48 @@ def test_train_then_evaluate_reproduces_the_card(tiny_sst_dir, tmp_path, capsys)
 def test_train_writes_to_the_user_data_dir_by_default(tiny_sst_dir, capsys):
     from showcase import checkpoints
 
-    code, _, _ = run_cli(capsys, "train", "sentiment", "--data", str(tiny_sst_dir), "--epochs",
-                         "1", "--embedding-dim", "8", "--lstm-units", "4", "--subword-buckets", "100",
-                         "--ensemble-size", "1", "--quiet")
+    code, _, _ = run_cli(
+        capsys,
+        "train",
+        "sentiment",
+        "--data",
+        str(tiny_sst_dir),
+        "--epochs",
+        "1",
+        "--embedding-dim",
+        "8",
+        "--lstm-units",
+        "4",
+        "--subword-buckets",
+        "100",
+        "--ensemble-size",
+        "1",
+        "--quiet",
+    )
     assert code == 0
     assert (checkpoints.user_checkpoint_dir("sentiment") / "sst2_bilstm.keras").is_file()
     (checkpoints.user_checkpoint_dir("sentiment") / "sst2_bilstm.keras").unlink()
 
 
 def test_evaluate_on_a_tiny_checkpoint_learned_the_words(tiny_checkpoint, tiny_sst_dir, capsys):
-    code, out, _ = run_cli(capsys, "evaluate", "sentiment", "--checkpoint", str(tiny_checkpoint),
-                           "--data", str(tiny_sst_dir))
+    code, out, _ = run_cli(
+        capsys,
+        "evaluate",
+        "sentiment",
+        "--checkpoint",
+        str(tiny_checkpoint),
+        "--data",
+        str(tiny_sst_dir),
+    )
     assert code == 0
     accuracy = float(out.split("accuracy ")[1].split()[0])
     assert accuracy > 0.9
 
 
 def test_bench_prints_a_table(tiny_checkpoint, capsys):
-    code, out, _ = run_cli(capsys, "bench", "sentiment", "--checkpoint", str(tiny_checkpoint),
-                           "--runs", "3", "--json")
+    code, out, _ = run_cli(
+        capsys, "bench", "sentiment", "--checkpoint", str(tiny_checkpoint), "--runs", "3", "--json"
+    )
     assert code == 0
     rows = json.loads(out)
     assert {row["case"] for row in rows} >= {"one sentence"}
@@ -97,8 +153,9 @@ def test_bench_prints_a_table(tiny_checkpoint, capsys):
 
 def test_export_space_refuses_a_non_empty_folder(tmp_path, tiny_checkpoint, capsys):
     (tmp_path / "keep.txt").write_text("user work")
-    code, _, err = run_cli(capsys, "export-space", "sentiment", str(tmp_path), "--checkpoint",
-                           str(tiny_checkpoint))
+    code, _, err = run_cli(
+        capsys, "export-space", "sentiment", str(tmp_path), "--checkpoint", str(tiny_checkpoint)
+    )
     assert code == 2 and "not empty" in err
     assert (tmp_path / "keep.txt").read_text() == "user work"
 
@@ -107,8 +164,9 @@ def test_showcase_launch_serves_the_hub_and_the_sentiment_tab_answers(tiny_check
     import os
     import shutil
 
-    from conftest import free_port, wait_for_http
     from gradio_client import Client
+
+    from conftest import free_port, wait_for_http
 
     home = tmp_path / "home"
     trained = home / "checkpoints" / "sentiment"
@@ -117,8 +175,13 @@ def test_showcase_launch_serves_the_hub_and_the_sentiment_tab_answers(tiny_check
         shutil.copy(tiny_checkpoint.with_name("sst2_bilstm" + suffix), trained)
     port = free_port()
     env = {**os.environ, "SHOWCASE_HOME": str(home)}
-    process = subprocess.Popen([sys.executable, "-m", "showcase", "launch", "--port", str(port)],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "showcase", "launch", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/", timeout=120, process=process)
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)

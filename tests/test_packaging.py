@@ -13,8 +13,21 @@ pytestmark = pytest.mark.slow
 
 
 def test_wheel_ships_apps_and_models_inside_showcase(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w",
-                    str(tmp_path), str(ROOT)], check=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        timeout=300,
+    )
     wheel = next(tmp_path.glob("showcase-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "showcase/apps/hub.py" in names and "showcase/apps/sentiment.py" in names

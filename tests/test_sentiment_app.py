@@ -1,6 +1,7 @@
 """The sentiment UI through its HTTP API, as gradio_client sees it, on 127.0.0.1."""
 
 import pytest
+
 from conftest import free_port
 
 pytestmark = pytest.mark.slow
@@ -72,12 +73,15 @@ def test_batch_upload_returns_a_csv(client, tmp_path):
     assert len(csv_text) == 3 and "2 sentences" in notice
 
 
-@pytest.mark.parametrize("name, content, fragment", [
-    ("latin.txt", "cr\xe8me br\xfbl\xe9e".encode("latin-1"), "not UTF-8"),
-    ("blank.txt", b"\n  \n", "no sentences"),
-    ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00", "Invalid file type"),
-    ("disguised.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
-])
+@pytest.mark.parametrize(
+    "name, content, fragment",
+    [
+        ("latin.txt", "cr\xe8me br\xfbl\xe9e".encode("latin-1"), "not UTF-8"),
+        ("blank.txt", b"\n  \n", "no sentences"),
+        ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00", "Invalid file type"),
+        ("disguised.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
+    ],
+)
 def test_bad_uploads_get_clear_messages(client, tmp_path, name, content, fragment):
     from gradio_client import handle_file
     from gradio_client.exceptions import AppError

@@ -51,7 +51,8 @@ def test_load_splits_from_an_aclimdb_folder(tmp_path):
             (tmp_path / split / folder).mkdir(parents=True)
             for i in range(10):
                 (tmp_path / split / folder / f"{i}_7.txt").write_text(
-                    f"A {word} movie.<br />Really {i}.", encoding="utf-8")
+                    f"A {word} movie.<br />Really {i}.", encoding="utf-8"
+                )
     splits = data.load_splits(str(tmp_path))
     assert len(splits["train"]) + len(splits["dev"]) == 20
     assert len(splits["test"]) == 20
@@ -91,8 +92,9 @@ def test_fetch_serves_a_cached_file_without_the_network(tmp_path, monkeypatch):
 
 def test_fetch_offline_is_one_line_naming_the_url(tmp_path, monkeypatch):
     monkeypatch.setenv("SHOWCASE_CACHE", str(tmp_path / "cache"))
-    remote = RemoteFile(url="http://127.0.0.1:9/stsa.binary.train", filename="stsa.binary.train",
-                        sha256="0" * 64)
+    remote = RemoteFile(
+        url="http://127.0.0.1:9/stsa.binary.train", filename="stsa.binary.train", sha256="0" * 64
+    )
     with pytest.raises(DownloadError) as raised:
         fetch(remote)
     message = str(raised.value)

@@ -82,8 +82,9 @@ def test_a_short_training_run_lowers_the_loss():
     tokens = SentenceTokenizer()(tf.constant(texts))
     vectorizer = make_vectorizer(50)
     vectorizer.adapt(tokens)
-    core = build_classifier_core(vectorizer.vocabulary_size(), 8, 8, 64, 4, word_dropout=0.0,
-                                 dropout=0.0)
+    core = build_classifier_core(
+        vectorizer.vocabulary_size(), 8, 8, 64, 4, word_dropout=0.0, dropout=0.0
+    )
     core.compile(keras.optimizers.Adam(1e-2), loss="binary_crossentropy")
     history = core.fit([vectorizer(tokens), tokens], labels, epochs=15, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]

@@ -5,8 +5,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import free_port, wait_for_http
 
+from conftest import free_port, wait_for_http
 from showcase import cli
 
 pytestmark = pytest.mark.slow
@@ -14,8 +14,10 @@ pytestmark = pytest.mark.slow
 
 def test_exported_space_starts_and_answers(tmp_path, tiny_checkpoint, capsys):
     space = tmp_path / "space"
-    assert cli.main(["export-space", "sentiment", str(space), "--checkpoint",
-                     str(tiny_checkpoint)]) == 0
+    assert (
+        cli.main(["export-space", "sentiment", str(space), "--checkpoint", str(tiny_checkpoint)])
+        == 0
+    )
     capsys.readouterr()
     readme = (space / "README.md").read_text(encoding="utf-8")
     header = readme.split("---")[1]
@@ -30,11 +32,21 @@ def test_exported_space_starts_and_answers(tmp_path, tiny_checkpoint, capsys):
     assert not list((space / "showcase" / "models").glob("*/*.keras"))
 
     port = free_port()
-    env = {**os.environ, "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port),
-           "PYTHONPATH": ""}
+    env = {
+        **os.environ,
+        "GRADIO_SERVER_NAME": "127.0.0.1",
+        "GRADIO_SERVER_PORT": str(port),
+        "PYTHONPATH": "",
+    }
     # Run from another folder so only the exported copy of the code can be imported by path.
-    process = subprocess.Popen([sys.executable, str(space / "app.py")], cwd=tmp_path, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(space / "app.py")],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/", timeout=120, process=process)
         from gradio_client import Client

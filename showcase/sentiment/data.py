@@ -7,7 +7,8 @@ Sources
 - SST-2 (Socher et al. 2013, sentence-level splits of Kim 2014): ``label sentence`` lines in
   ``stsa.binary.{train,dev,test}``, downloaded with fixed hashes or read from a local folder.
 - IMDB (Maas et al. 2011): ``keras.datasets.imdb`` for users with internet (decoded back to text so
-  the string-in model sees words), or a local ``aclImdb`` folder (``<split>/pos/*.txt``, ``<split>/neg``).
+  the string-in model sees words), or a local ``aclImdb`` folder (``<split>/pos/*.txt``,
+  ``<split>/neg/*.txt``).
 - Any ``label<TAB>text`` file, labels ``0/1`` or ``neg/pos`` / ``negative/positive``.
 """
 
@@ -190,7 +191,7 @@ def split_off(data: LabelledTexts, share: float, seed: int) -> tuple[LabelledTex
 def load_splits(data: str | None, seed: int = 1337) -> dict[str, LabelledTexts]:
     """Resolve ``--data`` into train/dev/test splits.
 
-    ``None`` or ``sst2`` -> SST-2 from the download cache; a folder holding ``stsa.binary.*`` -> SST-2
+    ``None`` or ``sst2`` -> SST-2 from the download cache; a folder with ``stsa.binary.*`` -> SST-2
     from there; ``imdb`` -> keras.datasets; a folder with ``train/pos`` -> aclImdb layout; a file ->
     ``label<TAB>text`` split 80/10/10 with ``seed``.
     """
@@ -221,7 +222,9 @@ def load_eval_split(data: str | None, split: str = "test") -> LabelledTexts:
     if data is not None:
         path = Path(data).expanduser()
         if path.is_file():
-            return load_tsv(path) if "\t" in _read_utf8(path)[:4096] else parse_sst2_lines(
-                _read_utf8(path), str(path)
+            return (
+                load_tsv(path)
+                if "\t" in _read_utf8(path)[:4096]
+                else parse_sst2_lines(_read_utf8(path), str(path))
             )
     return load_splits(data)[split]

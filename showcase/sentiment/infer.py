@@ -84,7 +84,9 @@ class SentimentClassifier:
         ]
         probabilities = self._forward(np.asarray(variants, dtype=object)).numpy().reshape(-1)
         full = probabilities[0]
-        contributions = [(word, float(full - p)) for word, p in zip(scored, probabilities[1:])]
+        contributions = [
+            (word, float(full - p)) for word, p in zip(scored, probabilities[1:], strict=True)
+        ]
         return contributions + [(word, 0.0) for word in words[len(scored) :]]
 
 
@@ -124,7 +126,7 @@ def predictions_csv(texts: list[str], positive_probabilities: np.ndarray) -> str
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["text", "label", "probability", "positive_probability"])
-    for text, p in zip(texts, positive_probabilities):
+    for text, p in zip(texts, positive_probabilities, strict=True):
         label, confidence = label_of(p)
         writer.writerow([text, label, f"{confidence:.4f}", f"{float(p):.4f}"])
     return out.getvalue()

@@ -42,7 +42,7 @@ def ptb_like_standardize(text):
     text = tf.strings.regex_replace(text, "[\u201c\u201d]", '"')
     text = tf.strings.regex_replace(text, "n't\\b", " n't")
     text = tf.strings.regex_replace(text, "'(s|re|ve|ll|d|m)\\b", " '\\1")
-    text = tf.strings.regex_replace(text, "([.,!?;:()\"]|--)", " \\1 ")
+    text = tf.strings.regex_replace(text, '([.,!?;:()"]|--)', " \\1 ")
     return text
 
 
@@ -70,8 +70,14 @@ class SubwordEmbedding(layers.Layer):
     platforms) maps any string, seen or not, into ``num_buckets`` rows. Padding gets zeros.
     """
 
-    def __init__(self, num_buckets: int = 20000, output_dim: int = 64, min_n: int = 3,
-                 max_n: int = 5, **kwargs):
+    def __init__(
+        self,
+        num_buckets: int = 20000,
+        output_dim: int = 64,
+        min_n: int = 3,
+        max_n: int = 5,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.num_buckets = num_buckets
         self.output_dim = output_dim
@@ -79,13 +85,17 @@ class SubwordEmbedding(layers.Layer):
         self.max_n = max_n
 
     def build(self, input_shape):
-        self.table = self.add_weight(shape=(self.num_buckets, self.output_dim),
-                                     initializer="uniform", name="table")
+        self.table = self.add_weight(
+            shape=(self.num_buckets, self.output_dim), initializer="uniform", name="table"
+        )
 
     def call(self, tokens):
         characters = tf.strings.unicode_split(tf.strings.join(["<", tokens, ">"]), "UTF-8")
         ngrams = tf.concat(
-            [tf.strings.ngrams(characters, n, separator="") for n in range(self.min_n, self.max_n + 1)],
+            [
+                tf.strings.ngrams(characters, n, separator="")
+                for n in range(self.min_n, self.max_n + 1)
+            ],
             axis=-1,
         )
         ids = tf.strings.to_hash_bucket_fast(ngrams, self.num_buckets)
@@ -102,8 +112,13 @@ class SubwordEmbedding(layers.Layer):
         return tuple(input_shape) + (self.output_dim,)
 
     def get_config(self):
-        return {**super().get_config(), "num_buckets": self.num_buckets,
-                "output_dim": self.output_dim, "min_n": self.min_n, "max_n": self.max_n}
+        return {
+            **super().get_config(),
+            "num_buckets": self.num_buckets,
+            "output_dim": self.output_dim,
+            "min_n": self.min_n,
+            "max_n": self.max_n,
+        }
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
@@ -201,8 +216,9 @@ def build_classifier_core(
     return keras.Model([token_ids, tokens], probability, name=name)
 
 
-def build_end_to_end(tokenizer: SentenceTokenizer, vectorizer: layers.TextVectorization,
-                     cores: list[keras.Model]) -> keras.Model:
+def build_end_to_end(
+    tokenizer: SentenceTokenizer, vectorizer: layers.TextVectorization, cores: list[keras.Model]
+) -> keras.Model:
     """Raw strings (batch,) -> P(positive) (batch, 1), averaged over the cores; this is saved."""
     text = keras.Input(shape=(), dtype="string", name="text")
     tokens = tokenizer(text)

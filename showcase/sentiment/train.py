@@ -52,8 +52,9 @@ class SentimentTrainConfig:
 TRAIN_CONFIG = SentimentTrainConfig
 
 
-def _dataset(split: LabelledTexts, tokenizer, vectorizer, batch_size: int,
-             shuffle_seed: int | None):
+def _dataset(
+    split: LabelledTexts, tokenizer, vectorizer, batch_size: int, shuffle_seed: int | None
+):
     import tensorflow as tf
 
     def features(text, label):
@@ -151,9 +152,16 @@ def train(config: SentimentTrainConfig) -> Path:
     # Fresh, uncompiled copies: a compiled core would save its Adam moments too (3x the file size).
     inference_cores = []
     for core in cores:
-        copy = build_classifier_core(vocabulary_size, config.embedding_dim, config.subword_dim,
-                                     config.subword_buckets, config.lstm_units, 0.0, 0.0,
-                                     name=core.name)
+        copy = build_classifier_core(
+            vocabulary_size,
+            config.embedding_dim,
+            config.subword_dim,
+            config.subword_buckets,
+            config.lstm_units,
+            0.0,
+            0.0,
+            name=core.name,
+        )
         copy.set_weights(core.get_weights())
         inference_cores.append(copy)
     model = build_end_to_end(tokenizer, vectorizer, inference_cores)
@@ -184,8 +192,11 @@ def train(config: SentimentTrainConfig) -> Path:
         training_time_s=round(training_time, 1),
         hardware=checkpoints.hardware_summary(),
         hyperparameters={
-            **{k: v for k, v in dataclasses.asdict(config).items()
-               if k not in ("data", "out", "verbose")},
+            **{
+                k: v
+                for k, v in dataclasses.asdict(config).items()
+                if k not in ("data", "out", "verbose")
+            },
             "vocabulary_size": vocabulary_size,
             "precision_policy": policy,
             "best_epochs": best_epochs,
@@ -198,21 +209,26 @@ def train(config: SentimentTrainConfig) -> Path:
 
 
 def _dataset_name(data: str | None) -> str:
-    if data in (None, "sst2") or (data and Path(data).is_dir() and
-                                  (Path(data) / "stsa.binary.train").exists()):
+    if data in (None, "sst2") or (
+        data and Path(data).is_dir() and (Path(data) / "stsa.binary.train").exists()
+    ):
         return "SST-2 sentence-level binary (Socher et al. 2013; splits of Kim 2014)"
     if data == "imdb" or (data and (Path(data) / "train" / "pos").is_dir()):
         return "IMDB movie reviews (Maas et al. 2011)"
     return f"labelled TSV {data}"
 
 
-def accuracy_of(classifier: SentimentClassifier, data: LabelledTexts, batch_size: int = 256) -> float:
+def accuracy_of(
+    classifier: SentimentClassifier, data: LabelledTexts, batch_size: int = 256
+) -> float:
     import numpy as np
 
-    probabilities = np.concatenate([
-        classifier.positive_probabilities(data.texts[start : start + batch_size])
-        for start in range(0, len(data), batch_size)
-    ])
+    probabilities = np.concatenate(
+        [
+            classifier.positive_probabilities(data.texts[start : start + batch_size])
+            for start in range(0, len(data), batch_size)
+        ]
+    )
     predicted = (probabilities >= 0.5).astype(int)
     return float((predicted == np.asarray(data.labels)).mean())
 
