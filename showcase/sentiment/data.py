@@ -219,6 +219,8 @@ def load_splits(data: str | None, seed: int = 1337) -> dict[str, LabelledTexts]:
 
 def load_eval_split(data: str | None, split: str = "test") -> LabelledTexts:
     """One split for evaluation; a single file is evaluated whole (it is the user's test set)."""
+    if data in (None, "sst2"):
+        return load_sst2(split)
     if data is not None:
         path = Path(data).expanduser()
         if path.is_file():

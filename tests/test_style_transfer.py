@@ -1,0 +1,88 @@
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from showcase.errors import DownloadError, InputError
+from showcase.style_transfer import gatys
+from showcase.style_transfer.loss_networks import LossNetwork, squeezenet_v11
+from showcase.style_transfer.losses import gram_matrix
+
+WEIGHTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "imagenet_weights"
+
+
+def _picture(seed, size=(48, 40)):
+    rng = np.random.default_rng(seed)
+    return Image.fromarray(rng.integers(0, 255, (size[1], size[0], 3), dtype=np.uint8))
+
+
+def test_gram_matrix_matches_numpy():
+    features = np.random.default_rng(0).normal(size=(2, 5, 7, 3)).astype("float32")
+    flat = features.reshape(2, -1, 3)
+    expected = np.einsum("bpc,bpd->bcd", flat, flat) / 35
+    np.testing.assert_allclose(np.asarray(gram_matrix(features)), expected, rtol=1e-5)
+
+
+def test_squeezenet_shapes_follow_the_paper():
+    model = squeezenet_v11(seed=0)
+    assert model.count_params() == 722_496
+    assert model.output_shape == (None, None, None, 512)
+
+
+def test_a_few_optimisation_steps_lower_the_loss():
+    network = LossNetwork("random")
+    settings = gatys.GatysSettings(size=48, iterations=30, stages=1, learning_rate=4.0)
+    reports = list(gatys.optimise(_picture(0), [_picture(1)], settings, network, report_every=5))
+    assert reports[-1].losses["total"] < reports[0].losses["total"]
+    assert reports[-1].image.size == (48, 40) and reports[-1].step == 30
+
+
+def test_two_styles_and_colour_preservation_run():
+    network = LossNetwork("random")
+    settings = gatys.GatysSettings(
+        size=64, iterations=4, stages=2, preserve_colour=True, style_ratio=0.3
+    )
+    result = list(
+        gatys.optimise(
+            _picture(0, (64, 40)), [_picture(1), _picture(2)], settings, network, report_every=2
+        )
+    )[-1]
+    assert result.image.mode == "RGB" and result.image.size == (64, 40)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"size": 4096}, "size"),
+        ({"iterations": 0}, "iterations"),
+        ({"style_ratio": 2.0}, "style ratio"),
+    ],
+)
+def test_bad_settings_are_refused(change, message):
+    with pytest.raises(InputError, match=message):
+        gatys.GatysSettings(**change).check()
+
+
+def test_a_weights_file_with_the_wrong_hash_is_refused(tmp_path):
+    bogus = tmp_path / "squeezenet.weights.h5"
+    squeezenet_v11(seed=1).save_weights(bogus)
+    with pytest.raises(DownloadError, match="SHA-256"):
+        LossNetwork("squeezenet", weights_path=bogus)
+
+
+@pytest.mark.skipif(not WEIGHTS.is_dir(), reason="ImageNet weights in ../shared are not present")
+def test_pretrained_weights_load_from_the_keras_cache(tmp_path, monkeypatch):
+    models = tmp_path / "models"
+    models.mkdir()
+    for name in (
+        "squeezenet_weights_tf_dim_ordering_tf_kernels_notop.h5",
+        "mobilenet_2_5_224_tf_no_top.h5",
+    ):
+        shutil.copy(WEIGHTS / name, models / name)
+    monkeypatch.setenv("SHOWCASE_CACHE", str(tmp_path))
+    for name in ("squeezenet", "mobilenet"):
+        network = LossNetwork(name)
+        features = network.features(np.zeros((1, 64, 64, 3), dtype="float32"))
+        assert set(features) >= set(network.spec.style_layers)
