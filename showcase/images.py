@@ -75,7 +75,8 @@ def fit_within(image: Image.Image, max_side: int) -> tuple[Image.Image, str]:
     width, height = image.size
     if min(width, height) < SMALLEST_SIDE:
         raise InputError(
-            f"This image is {width}x{height} pixels; it needs at least {SMALLEST_SIDE} on each side."
+            f"This image is {width}x{height} pixels; "
+            f"it needs at least {SMALLEST_SIDE} on each side."
         )
     longest = max(width, height)
     if longest <= max_side:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Iterator
 
 from PIL import Image
@@ -43,9 +44,8 @@ class StyleTransfer:
         cls, content, style, second_style=None, loss_network: str = "squeezenet", **settings
     ) -> Image.Image:
         """Gatys optimisation; returns the stylised picture. Settings: see GatysSettings."""
-        last = None
-        for last in cls.optimize_steps(
+        steps = cls.optimize_steps(
             content, style, second_style, loss_network, report_every=10**9, **settings
-        ):
-            pass
-        return last.image
+        )
+        (final,) = collections.deque(steps, maxlen=1)
+        return final.image

@@ -157,6 +157,11 @@ def optimise(
     spec = network.spec
     stage_sizes = _stage_sizes(content_image.size, settings.stages)
     steps_per_stage = _split_steps(settings.iterations, len(stage_sizes))
+    total_layer_weight = sum(spec.style_layer_weights)
+    layer_weights = {
+        layer: weight / total_layer_weight
+        for layer, weight in zip(spec.style_layers, spec.style_layer_weights, strict=True)
+    }
     optimizer_image = None
     step = 0
     started = time.perf_counter()
@@ -185,8 +190,6 @@ def optimise(
         image = tf.Variable(start[None])
         optimizer = keras.optimizers.Adam(settings.learning_rate)
         optimizer.build([image])
-        layer_weights = dict(zip(spec.style_layers, spec.style_layer_weights, strict=True))
-        total_layer_weight = sum(spec.style_layer_weights)
 
         @tf.function(reduce_retracing=True)
         def train_step(
@@ -205,7 +208,6 @@ def optimise(
                         s_loss += (
                             share
                             * layer_weights[layer]
-                            / total_layer_weight
                             * style_loss(gram_matrix(features[layer]), target)
                         )
                 tv_loss = total_variation_loss(image)

@@ -6,7 +6,7 @@ with the layers that carry content and style:
 - ``squeezenet``: SqueezeNet v1.1 (Iandola et al. 2016), 0.7 M parameters, a plain conv + ReLU net
   like VGG (no batch norm), as in the well-known CS231n style-transfer assignment. Keras has no
   class for it, so it is defined here to match the rcmalli/keras-squeezenet weight file.
-- ``mobilenet``: ``keras.applications.MobileNet(alpha=0.25)`` (Howard et al. 2017), 0.2 M parameters.
+- ``mobilenet``: ``keras.applications.MobileNet(alpha=0.25)`` (Howard et al. 2017), 0.2 M weights.
 - ``vgg19``: ``keras.applications.VGG19`` (Simonyan & Zisserman 2015), the paper's network, 20 M.
 - ``random``: SqueezeNet with He-initialised random weights (He et al. 2015), the fallback when
   no pretrained weights can be had. Its textures are much weaker; the UI says when it is in use.
