@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import inspect
 import logging
 import threading
 
@@ -41,32 +43,54 @@ class LazyModel:
         return thread
 
 
+@contextlib.contextmanager
+def _as_gradio_errors():
+    try:
+        yield
+    except gr.Error:
+        raise
+    except ShowcaseError as err:
+        raise gr.Error(str(err)) from None
+    except Exception as err:  # noqa: BLE001 - the UI must survive anything a request does
+        log.exception("request failed")
+        raise gr.Error(
+            f"Something went wrong ({type(err).__name__}); the details are in the server log."
+        ) from None
+
+
 def user_errors(function):
-    """Turn any failure into a gr.Error with a readable message; the server keeps serving."""
+    """Turn any failure into a gr.Error with a readable message; the server keeps serving.
+
+    Works for plain functions and for generators (events that stream intermediate results).
+    """
+    if inspect.isgeneratorfunction(function):
+
+        @functools.wraps(function)
+        def streaming(*args, **kwargs):
+            with _as_gradio_errors():
+                yield from function(*args, **kwargs)
+
+        return streaming
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        try:
+        with _as_gradio_errors():
             return function(*args, **kwargs)
-        except gr.Error:
-            raise
-        except ShowcaseError as err:
-            raise gr.Error(str(err)) from None
-        except Exception as err:  # noqa: BLE001 - the UI must survive anything a request does
-            log.exception("request failed")
-            raise gr.Error(
-                f"Something went wrong ({type(err).__name__}); the details are in the server log."
-            ) from None
 
     return wrapper
 
 
-def header(demo, checkpoint: str | None = None) -> str:
-    """Markdown naming the paper and the checkpoint (with its metric) that answers requests."""
-    card = checkpoints.find_card(demo.name, demo.checkpoint_name, checkpoint)
-    if card is None:
+def header(demo, checkpoint: str | None = None, answering: str = "") -> str:
+    """Markdown naming the paper and the checkpoint (with its metric) that answers requests.
+
+    Demos without a trained checkpoint pass ``answering``: what does the work instead.
+    """
+    card = None
+    if demo.checkpoint_name is not None:
+        card = checkpoints.find_card(demo.name, demo.checkpoint_name, checkpoint)
+    if not answering and card is None:
         answering = f"**No checkpoint found.** Train one with `showcase train {demo.name}`."
-    else:
+    elif not answering:
         answering = (
             f"**Checkpoint:** `{card.name}` — {card.metric_summary} "
             f"(trained {card.date}, {card.params:,} parameters)"

@@ -25,9 +25,10 @@ CONCURRENCY_LIMIT = 4
 def render(checkpoint: str | None = None) -> LazyModel:
     """Add the sentiment UI to the current Blocks; returns its lazily loaded model."""
     from showcase.inputs import clean_text
+    from showcase.sentiment import SentimentClassifier
     from showcase.sentiment.infer import MAX_CHARS, predictions_csv, read_batch_file
 
-    model = LazyModel(lambda: DEMO.load_api_class().from_pretrained(checkpoint).warm_up())
+    model = LazyModel(lambda: SentimentClassifier.from_pretrained(checkpoint).warm_up())
 
     @user_errors
     def classify(text):

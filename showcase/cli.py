@@ -31,7 +31,8 @@ def _add_train_parsers(subcommands) -> None:
     train = subcommands.add_parser("train", help="train a demo's model and write checkpoint + card")
     demos = train.add_subparsers(dest="demo", metavar="DEMO", parser_class=OneLineParser)
     demos.required = True
-    for demo in registry.DEMOS.values():
+    for name in registry.trainable():
+        demo = registry.get(name)
         config_class = demo.training_module().TRAIN_CONFIG
         defaults = config_class()
         parser = demos.add_parser(demo.name, help=demo.title)
@@ -77,7 +78,6 @@ def build_parser() -> argparse.ArgumentParser:
         dest="command", metavar="COMMAND", parser_class=OneLineParser
     )
     subcommands.required = True
-    demo_names = list(registry.DEMOS)
 
     subcommands.add_parser("list", help="demos, papers, checkpoints and their metrics")
 
@@ -96,13 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_train_parsers(subcommands)
 
     evaluate = subcommands.add_parser("evaluate", help="recompute a checkpoint's card metric")
-    evaluate.add_argument("demo", metavar="DEMO", choices=demo_names)
+    evaluate.add_argument("demo", metavar="DEMO", choices=registry.trainable())
     evaluate.add_argument("--checkpoint", help="checkpoint file (default: user-trained > shipped)")
     evaluate.add_argument("--data", help="dataset name or local path (see the README)")
     evaluate.add_argument("--json", action="store_true", help="print the result as JSON")
 
     export = subcommands.add_parser("export-space", help="write a Hugging Face Space folder")
-    export.add_argument("demo", metavar="DEMO", choices=demo_names)
+    export.add_argument("demo", metavar="DEMO", choices=registry.with_checkpoints())
     export.add_argument("directory", metavar="DIR")
     export.add_argument("--checkpoint", help="checkpoint to ship (default: user-trained > shipped)")
     export.add_argument("--force", action="store_true", help="write into a non-empty folder")
@@ -125,6 +125,9 @@ def _list() -> int:
 
     rows = [("demo", "title", "checkpoint", "metric")]
     for demo in registry.DEMOS.values():
+        if demo.checkpoint_name is None:
+            rows.append((demo.name, demo.title, "not needed", "-"))
+            continue
         card = checkpoints.find_card(demo.name, demo.checkpoint_name)
         try:
             where = str(checkpoints.resolve(demo.name, demo.checkpoint_name))

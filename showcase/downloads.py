@@ -5,7 +5,8 @@ One helper over ``keras.utils.get_file`` for every dataset and weight file the d
 - a fixed SHA-256 per file, so a changed or truncated download is refused;
 - a cache folder, ``$SHOWCASE_CACHE`` (default: Keras' own cache, ``$KERAS_HOME`` or ``~/.keras``);
 - a local-path override, so offline users point at a copy they have: it is hash-checked too, through
-  the same code path, before it is used.
+  the same code path, before it is used;
+- ``$SHOWCASE_OFFLINE``: never touch the network, use verified cached copies or fail at once.
 """
 
 from __future__ import annotations
@@ -56,6 +57,15 @@ def fetch(
         if sha256_of(path) != remote.sha256:
             raise DownloadError(f"{path} does not match the expected SHA-256 of {remote.filename}")
         return path
+
+    cached = cache_dir() / subdir / remote.filename
+    if os.environ.get("SHOWCASE_OFFLINE"):
+        if cached.is_file() and sha256_of(cached) == remote.sha256:
+            return cached
+        raise DownloadError(
+            f"{remote.filename} is not in the cache ({cached.parent}) and SHOWCASE_OFFLINE is set; "
+            f"download {remote.url} there, or pass a local copy with --data"
+        )
 
     import keras
 

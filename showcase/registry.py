@@ -1,6 +1,8 @@
 """The demos showcase offers, and where each one's API, training, evaluation and UI live.
 
 Entries name modules by string so ``showcase list`` and the CLI's help never import TensorFlow.
+A demo whose training or checkpoint does not exist yet says so with ``None``; the CLI then
+offers only the verbs that work for it.
 """
 
 from __future__ import annotations
@@ -17,25 +19,21 @@ class Demo:
     title: str
     paper: str
     paper_url: str
-    checkpoint_name: str
-    api: str  # "module:Class" with from_pretrained(checkpoint)
-    training: str  # module with train(config), evaluate(checkpoint, data), a *TrainConfig class
     app: str  # module with render(checkpoint) and build(checkpoint)
-    bench: str  # "module:function" taking the loaded API object, returning {case: callable}
-
-    def load_api_class(self):
-        module, _, attribute = self.api.partition(":")
-        return getattr(importlib.import_module(module), attribute)
+    bench: str  # module with load(checkpoint) -> object and bench_cases(object) -> {case: call}
+    checkpoint_name: str | None = None  # None: the demo needs no trained checkpoint
+    training: str | None = None  # module with TRAIN_CONFIG, train(config), evaluate(...)
 
     def training_module(self):
+        if self.training is None:
+            raise ShowcaseError(f"{self.name} has no training or evaluation yet")
         return importlib.import_module(self.training)
 
     def app_module(self):
         return importlib.import_module(self.app)
 
-    def bench_cases(self, loaded):
-        module, _, attribute = self.bench.partition(":")
-        return getattr(importlib.import_module(module), attribute)(loaded)
+    def bench_module(self):
+        return importlib.import_module(self.bench)
 
 
 DEMOS: dict[str, Demo] = {
@@ -47,14 +45,30 @@ DEMOS: dict[str, Demo] = {
             paper="Bidirectional LSTM with dropout (Hochreiter & Schmidhuber 1997; "
             "Schuster & Paliwal 1997; Srivastava et al. 2014) on SST-2 (Socher et al. 2013)",
             paper_url="https://nlp.stanford.edu/sentiment/",
-            checkpoint_name="sst2_bilstm",
-            api="showcase.sentiment:SentimentClassifier",
-            training="showcase.sentiment.train",
             app="showcase.apps.sentiment",
-            bench="showcase.sentiment.bench:bench_cases",
+            bench="showcase.sentiment.bench",
+            checkpoint_name="sst2_bilstm",
+            training="showcase.sentiment.train",
+        ),
+        Demo(
+            name="style_transfer",
+            title="Neural style transfer",
+            paper="A Neural Algorithm of Artistic Style (Gatys, Ecker & Bethge 2015) and "
+            "Preserving Color in Neural Artistic Style Transfer (Gatys et al. 2016)",
+            paper_url="https://arxiv.org/abs/1508.06576",
+            app="showcase.apps.style_transfer",
+            bench="showcase.style_transfer.bench",
         ),
     ]
 }
+
+
+def trainable() -> list[str]:
+    return [name for name, demo in DEMOS.items() if demo.training is not None]
+
+
+def with_checkpoints() -> list[str]:
+    return [name for name, demo in DEMOS.items() if demo.checkpoint_name is not None]
 
 
 def get(name: str) -> Demo:

@@ -14,6 +14,8 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+# Tests never reach the network: downloads come from the (temporary) cache or fail at once.
+os.environ["SHOWCASE_OFFLINE"] = "1"
 
 POSITIVE = ["wonderful", "great", "moving", "funny", "brilliant", "delightful", "superb", "love"]
 NEGATIVE = ["awful", "boring", "dull", "terrible", "tedious", "bad", "hate", "mess"]

@@ -82,7 +82,9 @@ def test_fetch_uses_a_verified_local_copy(tmp_path):
         fetch(tampered, local_path=local)
 
 
-def test_fetch_serves_a_cached_file_without_the_network(tmp_path, monkeypatch):
+@pytest.mark.parametrize("offline", ["", "1"])
+def test_fetch_serves_a_cached_file_without_the_network(tmp_path, monkeypatch, offline):
+    monkeypatch.setenv("SHOWCASE_OFFLINE", offline)
     monkeypatch.setenv("SHOWCASE_CACHE", str(tmp_path / "cache"))
     cached = tmp_path / "cache" / "showcase" / "stsa.binary.dev"
     cached.parent.mkdir(parents=True)
@@ -91,6 +93,7 @@ def test_fetch_serves_a_cached_file_without_the_network(tmp_path, monkeypatch):
 
 
 def test_fetch_offline_is_one_line_naming_the_url(tmp_path, monkeypatch):
+    monkeypatch.delenv("SHOWCASE_OFFLINE", raising=False)  # a refused connection, via get_file
     monkeypatch.setenv("SHOWCASE_CACHE", str(tmp_path / "cache"))
     remote = RemoteFile(
         url="http://127.0.0.1:9/stsa.binary.train", filename="stsa.binary.train", sha256="0" * 64
@@ -104,3 +107,11 @@ def test_fetch_offline_is_one_line_naming_the_url(tmp_path, monkeypatch):
 
 def test_sst2_download_hashes_are_pinned():
     assert all(len(remote.sha256) == 64 for remote in data.SST2_FILES.values())
+
+
+def test_offline_mode_fails_at_once_naming_the_url(tmp_path, monkeypatch):
+    monkeypatch.setenv("SHOWCASE_CACHE", str(tmp_path / "cache"))
+    remote = RemoteFile(url="https://example.invalid/w.h5", filename="w.h5", sha256="0" * 64)
+    with pytest.raises(DownloadError, match="SHOWCASE_OFFLINE") as raised:
+        fetch(remote)
+    assert "https://example.invalid/w.h5" in str(raised.value)

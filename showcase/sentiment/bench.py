@@ -1,6 +1,12 @@
-"""What ``showcase bench sentiment`` times, after the model is loaded."""
+"""What ``showcase bench sentiment`` loads and times."""
 
 LECTURE_EXAMPLES = ["I love my mobile phone", "I hate the small screen of my PDA"]
+
+
+def load(checkpoint=None):
+    from showcase.sentiment import SentimentClassifier
+
+    return SentimentClassifier.from_pretrained(checkpoint)
 
 
 def bench_cases(classifier):

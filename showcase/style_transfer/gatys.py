@@ -129,6 +129,44 @@ def _split_steps(iterations: int, stages: int) -> list[int]:
     return steps
 
 
+def _loss_and_gradient(network: LossNetwork):
+    """The traced loss + gradient of ``network``, built once and reused by every request.
+
+    Everything that varies between requests (picture, targets, weights) is a tensor argument,
+    and ``reduce_retracing`` lets image sizes vary without tracing again.
+    """
+    import tensorflow as tf
+
+    cached = getattr(network, "_gatys_loss_and_gradient", None)
+    if cached is not None:
+        return cached
+    spec = network.spec
+    total_layer_weight = sum(spec.style_layer_weights)
+    layer_weights = {
+        layer: weight / total_layer_weight
+        for layer, weight in zip(spec.style_layers, spec.style_layer_weights, strict=True)
+    }
+
+    @tf.function(reduce_retracing=True)
+    def loss_and_gradient(image, target_content, target_grams, weights):
+        with tf.GradientTape() as tape:
+            tape.watch(image)
+            features = network.features(image)
+            c_loss = content_loss(features[spec.content_layer], target_content)
+            s_loss = 0.0
+            for share, grams in target_grams:
+                for layer, target in grams.items():
+                    layer_loss = style_loss(gram_matrix(features[layer]), target)
+                    s_loss += share * layer_weights[layer] * layer_loss
+            tv_loss = total_variation_loss(image)
+            total = weights[0] * c_loss + weights[1] * s_loss + weights[2] * tv_loss
+        losses = {"total": total, "content": c_loss, "style": s_loss, "tv": tv_loss}
+        return losses, tape.gradient(total, image)
+
+    network._gatys_loss_and_gradient = loss_and_gradient
+    return loss_and_gradient
+
+
 def optimise(
     content,
     styles,
@@ -157,11 +195,7 @@ def optimise(
     spec = network.spec
     stage_sizes = _stage_sizes(content_image.size, settings.stages)
     steps_per_stage = _split_steps(settings.iterations, len(stage_sizes))
-    total_layer_weight = sum(spec.style_layer_weights)
-    layer_weights = {
-        layer: weight / total_layer_weight
-        for layer, weight in zip(spec.style_layers, spec.style_layer_weights, strict=True)
-    }
+    loss_and_gradient = _loss_and_gradient(network)
     optimizer_image = None
     step = 0
     started = time.perf_counter()
@@ -181,7 +215,10 @@ def optimise(
                 style_stage = _luminance_only(style_stage, content_stage)
             features = network.features(style_stage[None])
             target_grams.append(
-                (share, {layer: gram_matrix(features[layer]) for layer in spec.style_layers})
+                (
+                    tf.constant(share, tf.float32),
+                    {layer: gram_matrix(features[layer]) for layer in spec.style_layers},
+                )
             )
 
         start = content_stage if optimizer_image is None else _resize(optimizer_image, size)
@@ -191,39 +228,16 @@ def optimise(
         optimizer = keras.optimizers.Adam(settings.learning_rate)
         optimizer.build([image])
 
-        @tf.function(reduce_retracing=True)
-        def train_step(
-            image=image,
-            target_content=target_content,
-            target_grams=target_grams,
-            layer_weights=layer_weights,
-            optimizer=optimizer,
-        ):
-            with tf.GradientTape() as tape:
-                features = network.features(image)
-                c_loss = content_loss(features[spec.content_layer], target_content)
-                s_loss = 0.0
-                for share, grams in target_grams:
-                    for layer, target in grams.items():
-                        s_loss += (
-                            share
-                            * layer_weights[layer]
-                            * style_loss(gram_matrix(features[layer]), target)
-                        )
-                tv_loss = total_variation_loss(image)
-                total = (
-                    settings.content_weight * c_loss
-                    + settings.style_weight * s_loss
-                    + settings.tv_weight * tv_loss
-                )
-            gradient = tape.gradient(total, image)
+        losses = {}
+        weights = tf.constant(
+            [settings.content_weight, settings.style_weight, settings.tv_weight], tf.float32
+        )
+        for stage_step in range(stage_steps):
+            losses, gradient = loss_and_gradient(
+                tf.convert_to_tensor(image), target_content, target_grams, weights
+            )
             optimizer.apply_gradients([(gradient, image)])
             image.assign(tf.clip_by_value(image, 0.0, 255.0))
-            return {"total": total, "content": c_loss, "style": s_loss, "tv": tv_loss}
-
-        losses = {}
-        for stage_step in range(stage_steps):
-            losses = train_step()
             step += 1
             last = stage == len(stage_sizes) - 1 and stage_step == stage_steps - 1
             if step % report_every == 0 or last:
