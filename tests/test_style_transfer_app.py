@@ -36,8 +36,19 @@ def pictures(tmp_path_factory):
 def run(client, content, style, iterations=40, size=128):
     from gradio_client import handle_file
 
-    job = client.submit(handle_file(str(content)), handle_file(str(style)), None, 0.5, NETWORK,
-                        size, iterations, 1.0, 5.0, False, api_name="/style_transfer_gatys")
+    job = client.submit(
+        handle_file(str(content)),
+        handle_file(str(style)),
+        None,
+        0.5,
+        NETWORK,
+        size,
+        iterations,
+        1.0,
+        5.0,
+        False,
+        api_name="/style_transfer_gatys",
+    )
     return job.result(), job.outputs()
 
 
@@ -58,8 +69,19 @@ def test_missing_and_corrupt_images_get_messages(client, pictures):
     from gradio_client.exceptions import AppError
 
     with pytest.raises(AppError, match="Upload a photo"):
-        client.predict(None, handle_file(str(pictures / "painting.png")), None, 0.5, NETWORK, 128,
-                       20, 1.0, 5.0, False, api_name="/style_transfer_gatys")
+        client.predict(
+            None,
+            handle_file(str(pictures / "painting.png")),
+            None,
+            0.5,
+            NETWORK,
+            128,
+            20,
+            1.0,
+            5.0,
+            False,
+            api_name="/style_transfer_gatys",
+        )
     with pytest.raises(Exception) as raised:
         run(client, pictures / "corrupt.png", pictures / "painting.png")
     assert "Traceback" not in str(raised.value)

@@ -1,0 +1,122 @@
+"""Train a fast style network for one painting (Johnson et al. 2016) and save it with its card."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+
+from showcase import checkpoints
+from showcase.errors import DataError
+
+DEMO = "style_transfer"
+
+
+@dataclasses.dataclass
+class FastStyleTrainConfig:
+    style: str = ""
+    content_dir: str = ""
+    name: str = ""
+    data: str | None = None  # same as content_dir, for the CLI's common --data
+    epochs: int = 4
+    steps_per_epoch: int = 250
+    batch_size: int = 4
+    crop_size: int = 256
+    learning_rate: float = 1e-3
+    width: float = 0.5
+    residual_blocks: int = 3
+    content_weight: float = 1.0
+    style_weight: float = 5.0
+    tv_weight: float = 5.0
+    loss_network: str = "squeezenet"
+    seed: int = 0
+    strategy: str = "auto"
+    mixed_precision: bool = False
+    out: str | None = None
+    verbose: int = 1
+
+
+TRAIN_CONFIG = FastStyleTrainConfig
+
+
+def style_grams(loss_network, style_image, size: int):
+    """The painting's Gram matrices at the scale the network is trained at."""
+    import numpy as np
+
+    from showcase.images import fit_within, open_image
+    from showcase.style_transfer.losses import gram_matrix
+
+    painting, _ = fit_within(open_image(style_image), size)
+    features = loss_network.features(np.asarray(painting, dtype="float32")[None])
+    return {layer: gram_matrix(features[layer]) for layer in loss_network.spec.style_layers}
+
+
+def train(config: FastStyleTrainConfig) -> Path:
+    import keras
+
+    from showcase.distribute import make_strategy, set_precision
+    from showcase.style_transfer.data import list_images, photo_crops
+    from showcase.style_transfer.fast import FastStyleTrainer, build_transformer
+    from showcase.style_transfer.loss_networks import LossNetwork
+
+    content_dir = config.content_dir or config.data
+    if not config.style or not content_dir:
+        raise DataError("give the painting with --style IMG and the photos with --content-dir DIR")
+    name = config.name or Path(config.style).stem
+    keras.utils.set_random_seed(config.seed)
+    files = list_images(content_dir)
+    policy = set_precision(config.mixed_precision)
+    strategy = make_strategy(config.strategy)
+    with strategy.scope():
+        loss_network = LossNetwork(config.loss_network)
+        grams = style_grams(loss_network, config.style, 2 * config.crop_size)
+        transformer = build_transformer(config.width, config.residual_blocks, name=name)
+        trainer = FastStyleTrainer(
+            transformer,
+            loss_network,
+            grams,
+            config.content_weight,
+            config.style_weight,
+            config.tv_weight,
+        )
+        trainer.compile(optimizer=keras.optimizers.Adam(config.learning_rate))
+    photos = photo_crops(
+        files, config.crop_size, config.batch_size * strategy.num_replicas_in_sync, config.seed
+    )
+    started = time.perf_counter()
+    history = trainer.fit(
+        photos,
+        epochs=config.epochs,
+        steps_per_epoch=config.steps_per_epoch,
+        verbose=config.verbose,
+        shuffle=False,
+    )
+    training_time = time.perf_counter() - started
+    keras.mixed_precision.set_global_policy("float32")
+
+    card = checkpoints.ModelCard(
+        demo=DEMO,
+        name=name,
+        paper="Johnson, Alahi & Fei-Fei 2016 (perceptual losses); Ulyanov et al. 2016 "
+        "(instance normalisation)",
+        dataset={"style": str(config.style), "photos": f"{content_dir} ({len(files)} images)"},
+        metric={
+            "name": "final training loss",
+            "split": "training crops",
+            "value": round(float(history.history["loss"][-1]), 4),
+        },
+        train_command=f"showcase train {DEMO} --style {config.style} --content-dir {content_dir}",
+        training_time_s=round(training_time, 1),
+        hardware=checkpoints.hardware_summary(),
+        hyperparameters={
+            **{
+                k: v
+                for k, v in dataclasses.asdict(config).items()
+                if k not in ("out", "verbose", "data")
+            },
+            "loss_network_title": loss_network.spec.title,
+            "precision_policy": policy,
+        },
+    )
+    out_dir = Path(config.out) if config.out else checkpoints.user_checkpoint_dir(DEMO)
+    return checkpoints.save(transformer, card, out_dir)

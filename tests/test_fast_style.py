@@ -1,0 +1,71 @@
+import keras
+import numpy as np
+import pytest
+
+from showcase import checkpoints
+from showcase.style_transfer.fast import FastStyleTrainer, build_transformer, stylize_array
+from showcase.style_transfer.loss_networks import LossNetwork
+from showcase.style_transfer.train import style_grams
+
+
+@pytest.mark.parametrize("height, width", [(33, 47), (64, 64), (17, 90)])
+def test_any_picture_size_comes_back_the_same_size(height, width):
+    transformer = build_transformer(width=0.25, residual_blocks=1)
+    picture = np.random.default_rng(0).integers(0, 255, (height, width, 3)).astype("uint8")
+    out = stylize_array(transformer, picture)
+    assert out.shape == (height, width, 3) and out.dtype == np.uint8
+
+
+def test_instance_norm_network_round_trips_with_safe_mode(tmp_path):
+    transformer = build_transformer(width=0.25, residual_blocks=1)
+    path = tmp_path / "style.keras"
+    transformer.save(path)
+    loaded = keras.saving.load_model(path, safe_mode=True)
+    picture = np.random.default_rng(1).uniform(0, 255, (1, 32, 32, 3)).astype("float32")
+    np.testing.assert_allclose(transformer(picture), loaded(picture), atol=1e-4)
+    assert any("instance_norm" in layer.name for layer in loaded.layers)
+
+
+def test_a_short_training_run_lowers_the_perceptual_loss():
+    keras.utils.set_random_seed(0)
+    network = LossNetwork("random")
+    rng = np.random.default_rng(2)
+    painting = rng.integers(0, 255, (64, 64, 3)).astype("uint8")
+    photos = rng.uniform(0, 255, (4, 64, 64, 3)).astype("float32")
+    transformer = build_transformer(width=0.25, residual_blocks=1)
+    trainer = FastStyleTrainer(transformer, network, style_grams(network, painting, 64))
+    trainer.compile(optimizer=keras.optimizers.Adam(1e-2))
+    history = trainer.fit(photos, epochs=12, batch_size=4, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+
+
+def test_training_saves_a_checkpoint_with_a_card(tmp_path):
+    from PIL import Image
+
+    from showcase.style_transfer.train import FastStyleTrainConfig, train
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    rng = np.random.default_rng(3)
+    for i in range(3):
+        Image.fromarray(rng.integers(0, 255, (40, 50, 3), dtype=np.uint8)).save(photos / f"{i}.png")
+    painting = tmp_path / "painting.png"
+    Image.fromarray(rng.integers(0, 255, (40, 40, 3), dtype=np.uint8)).save(painting)
+    path = train(
+        FastStyleTrainConfig(
+            style=str(painting),
+            content_dir=str(photos),
+            epochs=1,
+            steps_per_epoch=2,
+            batch_size=2,
+            crop_size=32,
+            width=0.25,
+            residual_blocks=1,
+            loss_network="random",
+            out=str(tmp_path),
+            verbose=0,
+        )
+    )
+    card = checkpoints.ModelCard.read(checkpoints.card_path_for(path))
+    assert path.name == "painting.keras" and card.metric["value"] > 0
+    assert "random" in card.hyperparameters["loss_network_title"].lower()
