@@ -1,9 +1,9 @@
 """The style-transfer UI through its HTTP API: progress streams, bad input gets a message."""
 
 import pytest
-from conftest import free_port
 from PIL import Image
 
+from conftest import free_port
 from showcase.style_transfer.samples import landscape, swirls
 
 pytestmark = pytest.mark.slow

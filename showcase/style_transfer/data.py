@@ -27,7 +27,7 @@ def list_images(folders) -> list[str]:
 def photo_crops(
     files: list[str], crop_size: int = 256, batch_size: int = 4, seed: int = 0, repeat: bool = True
 ):
-    """Random crops at random scales, randomly flipped: (batch, crop, crop, 3) floats in [0, 255]."""
+    """Random crops at random scales, randomly flipped: (batch, crop, crop, 3), values 0..255."""
     import tensorflow as tf
 
     def load(path):

@@ -27,7 +27,7 @@ PACKAGE = "showcase.style_transfer"
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
 class ReflectionPadding2D(layers.Layer):
-    """Pad height and width by mirroring the image, so convolutions see no artificial black frame."""
+    """Pad height and width by mirroring the image, so convolutions see no black frame."""
 
     def __init__(self, padding: int = 1, **kwargs):
         super().__init__(**kwargs)
@@ -95,7 +95,7 @@ class FastStyleTrainer(keras.Model):
     """Trains a transformer network so its output has the photo's content and the painting's style.
 
     A ``keras.Model`` with a custom ``train_step`` (TensorFlow backend): the loss network is frozen
-    and only the transformer learns. ``style_grams`` are the painting's Gram matrices, computed once.
+    and only the transformer learns. ``style_grams`` are the painting's Gram matrices.
     """
 
     def __init__(
