@@ -1,7 +1,8 @@
 """Neural style transfer.
 
-So far: optimisation-based transfer (Gatys et al. 2015/2016) with small ImageNet loss networks.
-Fast feed-forward styles (Johnson et al. 2016) and video (Ruder et al. 2016) are not built yet.
+Built: optimisation-based transfer (Gatys et al. 2015/2016) with small ImageNet loss networks, and
+the fast feed-forward network with its training (Johnson et al. 2016, ``fast.py``, ``train.py``).
+Not built yet: shipped fast-style checkpoints and their UI, and video (Ruder et al. 2016).
 
     from showcase.style_transfer import StyleTransfer
     result = StyleTransfer.optimize("photo.jpg", "painting.jpg", size=384, iterations=300)
