@@ -80,6 +80,13 @@ def user_errors(function):
     return wrapper
 
 
+def standalone_page(demo, render, checkpoint: str | None = None) -> gr.Blocks:
+    """One demo's UI on a page of its own (the hub puts the same ``render`` in a tab)."""
+    with gr.Blocks(title=demo.title, analytics_enabled=False) as blocks:
+        render(checkpoint)
+    return blocks
+
+
 def header(demo, checkpoint: str | None = None, answering: str = "") -> str:
     """Markdown naming the paper and the checkpoint (with its metric) that answers requests.
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import gradio as gr
 
 from showcase import registry
-from showcase.apps.common import LazyModel, header, user_errors
+from showcase.apps.common import LazyModel, header, standalone_page, user_errors
 
 DEMO = registry.get("sentiment")
 EXAMPLES = [
@@ -104,9 +104,7 @@ def render(checkpoint: str | None = None) -> LazyModel:
 
 
 def build(checkpoint: str | None = None) -> gr.Blocks:
-    with gr.Blocks(title=DEMO.title, analytics_enabled=False) as blocks:
-        render(checkpoint)
-    return blocks
+    return standalone_page(DEMO, render, checkpoint)
 
 
 if __name__ == "__main__":

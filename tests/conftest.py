@@ -1,13 +1,15 @@
 """Shared fixtures: an isolated user data dir, tiny SST-format data, and a tiny trained checkpoint.
 
-Nothing here reads ../shared or the network; the data is generated from word lists.
+Nothing here reads the shared datasets or the network; the data is generated from word lists.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import socket
+import subprocess
 import time
 
 import pytest
@@ -91,6 +93,26 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served(command: list[str], port: int, **popen):
+    """Run a server command, wait until 127.0.0.1:port answers, yield a gradio_client.Client.
+
+    On exit the server is stopped and its output must hold no traceback.
+    """
+    from gradio_client import Client
+
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **popen
+    )
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/", timeout=120, process=process)
+        yield Client(f"http://127.0.0.1:{port}/", verbose=False)
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=30)[0]
+    assert "Traceback" not in output, output
 
 
 def wait_for_http(url: str, timeout: float = 60.0, process=None) -> None:

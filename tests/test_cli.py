@@ -164,9 +164,7 @@ def test_showcase_launch_serves_the_hub_and_the_sentiment_tab_answers(tiny_check
     import os
     import shutil
 
-    from gradio_client import Client
-
-    from conftest import free_port, wait_for_http
+    from conftest import free_port, served
 
     home = tmp_path / "home"
     trained = home / "checkpoints" / "sentiment"
@@ -174,20 +172,7 @@ def test_showcase_launch_serves_the_hub_and_the_sentiment_tab_answers(tiny_check
     for suffix in (".keras", ".card.json"):
         shutil.copy(tiny_checkpoint.with_name("sst2_bilstm" + suffix), trained)
     port = free_port()
-    env = {**os.environ, "SHOWCASE_HOME": str(home)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "showcase", "launch", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/", timeout=120, process=process)
-        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+    command = [sys.executable, "-m", "showcase", "launch", "--port", str(port)]
+    with served(command, port, env={**os.environ, "SHOWCASE_HOME": str(home)}) as client:
         label, _, _ = client.predict("the acting was brilliant", api_name="/sentiment_classify")
         assert label["label"] == "positive"
-    finally:
-        process.terminate()
-        output = process.communicate(timeout=30)[0]
-    assert "Traceback" not in output, output

@@ -1,12 +1,11 @@
 """`showcase export-space` writes a Space whose app.py starts and answers over HTTP."""
 
 import os
-import subprocess
 import sys
 
 import pytest
 
-from conftest import free_port, wait_for_http
+from conftest import free_port, served
 from showcase import cli
 
 pytestmark = pytest.mark.slow
@@ -39,22 +38,6 @@ def test_exported_space_starts_and_answers(tmp_path, tiny_checkpoint, capsys):
         "PYTHONPATH": "",
     }
     # Run from another folder so only the exported copy of the code can be imported by path.
-    process = subprocess.Popen(
-        [sys.executable, str(space / "app.py")],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/", timeout=120, process=process)
-        from gradio_client import Client
-
-        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+    with served([sys.executable, str(space / "app.py")], port, cwd=tmp_path, env=env) as client:
         label, _, _ = client.predict("the film was wonderful", api_name="/sentiment_classify")
         assert label["label"] in ("positive", "negative")
-    finally:
-        process.terminate()
-        output = process.communicate(timeout=30)[0]
-    assert "Traceback" not in output, output
