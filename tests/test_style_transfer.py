@@ -52,6 +52,18 @@ def test_two_styles_and_colour_preservation_run():
     assert result.image.mode == "RGB" and result.image.size == (64, 40)
 
 
+@pytest.mark.parametrize("iterations", [1, 2, 3, 7])
+def test_every_stage_runs_and_the_result_is_full_size(iterations):
+    assert all(steps >= 1 for steps in gatys._split_steps(max(iterations, 3), 3))
+    settings = gatys.GatysSettings(size=128, iterations=iterations, stages=3)
+    reports = list(
+        gatys.optimise(
+            _picture(0, (128, 96)), [_picture(1)], settings, LossNetwork("random"), report_every=100
+        )
+    )
+    assert reports[-1].step == iterations and reports[-1].image.size == (128, 96)
+
+
 @pytest.mark.parametrize(
     "change, message",
     [

@@ -122,10 +122,14 @@ def _stage_sizes(final: tuple[int, int], stages: int) -> list[tuple[int, int]]:
 
 
 def _split_steps(iterations: int, stages: int) -> list[int]:
-    """More steps where they are cheap: each finer stage gets 0.6x the steps of the one before."""
+    """More steps where they are cheap: each finer stage gets 0.6x the steps of the one before.
+
+    Every stage gets at least one step (callers keep ``stages <= iterations``), so the last,
+    full-size stage always runs and reports the result.
+    """
     shares = [0.6**level for level in range(stages)]
-    steps = [int(iterations * share / sum(shares)) for share in shares]
-    steps[0] += iterations - sum(steps)
+    steps = [max(1, int(iterations * share / sum(shares))) for share in shares]
+    steps[0] = iterations - sum(steps[1:])
     return steps
 
 
@@ -188,14 +192,19 @@ def optimise(
     content_image, notice = fit_within(open_image(content), settings.size)
     content_full = np.asarray(content_image, dtype=np.float32)
     style_arrays = [np.asarray(open_image(style), dtype=np.float32) for style in styles]
-    style_shares = [settings.style_ratio, 1.0 - settings.style_ratio][: len(style_arrays)]
     if len(style_arrays) == 1:
         style_shares = [1.0]
+    else:
+        style_shares = [settings.style_ratio, 1.0 - settings.style_ratio]
 
     spec = network.spec
-    stage_sizes = _stage_sizes(content_image.size, settings.stages)
+    # Fewer iterations than stages: keep the finest stages, so the result is full size.
+    stage_sizes = _stage_sizes(content_image.size, settings.stages)[-settings.iterations :]
     steps_per_stage = _split_steps(settings.iterations, len(stage_sizes))
     loss_and_gradient = _loss_and_gradient(network)
+    weights = tf.constant(
+        [settings.content_weight, settings.style_weight, settings.tv_weight], tf.float32
+    )
     optimizer_image = None
     step = 0
     started = time.perf_counter()
@@ -228,10 +237,6 @@ def optimise(
         optimizer = keras.optimizers.Adam(settings.learning_rate)
         optimizer.build([image])
 
-        losses = {}
-        weights = tf.constant(
-            [settings.content_weight, settings.style_weight, settings.tv_weight], tf.float32
-        )
         for stage_step in range(stage_steps):
             losses, gradient = loss_and_gradient(
                 tf.convert_to_tensor(image), target_content, target_grams, weights
