@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_train_parsers(subcommands)
 
     evaluate = subcommands.add_parser("evaluate", help="recompute a checkpoint's card metric")
-    evaluate.add_argument("demo", metavar="DEMO", choices=registry.trainable())
+    evaluate.add_argument("demo", metavar="DEMO", choices=registry.evaluable())
     evaluate.add_argument("--checkpoint", help="checkpoint file (default: user-trained > shipped)")
     evaluate.add_argument("--data", help="dataset name or local path (see the README)")
     evaluate.add_argument("--json", action="store_true", help="print the result as JSON")

@@ -22,7 +22,7 @@ class Demo:
     app: str  # module with render(checkpoint) and build(checkpoint)
     bench: str  # module with load(checkpoint) -> object and bench_cases(object) -> {case: call}
     checkpoint_name: str | None = None  # None: the demo needs no trained checkpoint
-    training: str | None = None  # module with TRAIN_CONFIG, train(config), evaluate(...)
+    training: str | None = None  # module with TRAIN_CONFIG, train(config), maybe evaluate(...)
 
     def training_module(self):
         if self.training is None:
@@ -58,6 +58,7 @@ DEMOS: dict[str, Demo] = {
             paper_url="https://arxiv.org/abs/1508.06576",
             app="showcase.apps.style_transfer",
             bench="showcase.style_transfer.bench",
+            training="showcase.style_transfer.train",
         ),
     ]
 }
@@ -65,6 +66,10 @@ DEMOS: dict[str, Demo] = {
 
 def trainable() -> list[str]:
     return [name for name, demo in DEMOS.items() if demo.training is not None]
+
+
+def evaluable() -> list[str]:
+    return [name for name in trainable() if hasattr(get(name).training_module(), "evaluate")]
 
 
 def with_checkpoints() -> list[str]:

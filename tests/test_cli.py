@@ -176,3 +176,11 @@ def test_showcase_launch_serves_the_hub_and_the_sentiment_tab_answers(tiny_check
     with served(command, port, env={**os.environ, "SHOWCASE_HOME": str(home)}) as client:
         label, _, _ = client.predict("the acting was brilliant", api_name="/sentiment_classify")
         assert label["label"] == "positive"
+
+
+def test_the_cli_parser_does_not_import_tensorflow():
+    code = "import sys; from showcase import cli; cli.build_parser(); print('tensorflow' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == "False", result.stderr

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from showcase import checkpoints
-from showcase.style_transfer.fast import FastStyleTrainer, build_transformer, stylize_array
 from showcase.style_transfer.loss_networks import LossNetwork
+from showcase.style_transfer.model import FastStyleTrainer, build_transformer, stylize_array
 from showcase.style_transfer.train import style_grams
 
 
@@ -69,3 +69,56 @@ def test_training_saves_a_checkpoint_with_a_card(tmp_path):
     card = checkpoints.ModelCard.read(checkpoints.card_path_for(path))
     assert path.name == "painting.keras" and card.metric["value"] > 0
     assert "random" in card.hyperparameters["loss_network_title"].lower()
+
+
+def test_cli_trains_a_style_that_from_pretrained_applies(tmp_path, capsys):
+    from PIL import Image
+
+    from showcase import cli
+    from showcase.style_transfer import StyleTransfer
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    rng = np.random.default_rng(4)
+    for i in range(2):
+        Image.fromarray(rng.integers(0, 255, (40, 48, 3), dtype=np.uint8)).save(photos / f"{i}.jpg")
+    painting = tmp_path / "swirl.png"
+    Image.fromarray(rng.integers(0, 255, (32, 32, 3), dtype=np.uint8)).save(painting)
+    code = cli.main(
+        [
+            "train",
+            "style_transfer",
+            "--style",
+            str(painting),
+            "--content-dir",
+            str(photos),
+            "--epochs",
+            "1",
+            "--steps-per-epoch",
+            "2",
+            "--batch-size",
+            "2",
+            "--crop-size",
+            "32",
+            "--width",
+            "0.25",
+            "--residual-blocks",
+            "1",
+            "--loss-network",
+            "random",
+            "--quiet",
+        ]
+    )
+    assert code == 0 and "saved" in capsys.readouterr().out
+    styled = StyleTransfer.from_pretrained("swirl")  # found in the user data dir
+    picture = styled.stylize(Image.new("RGBA", (37, 29), (10, 200, 30, 255)))
+    assert picture.size == (37, 29) and picture.mode == "RGB"
+    assert styled.card.dataset["style"].endswith("swirl.png")
+
+
+def test_a_missing_style_names_the_train_command():
+    from showcase.errors import CheckpointError
+    from showcase.style_transfer import StyleTransfer
+
+    with pytest.raises(CheckpointError, match="showcase train style_transfer"):
+        StyleTransfer.from_pretrained("no_such_painting")

@@ -12,7 +12,42 @@ from showcase.style_transfer.loss_networks import LossNetwork
 
 
 class StyleTransfer:
-    """Style transfer entry points; images may be paths, bytes, PIL images or arrays."""
+    """Style transfer entry points; images may be paths, bytes, PIL images or arrays.
+
+    ``StyleTransfer.from_pretrained(name)`` loads a fast style network (trained with
+    ``showcase train style_transfer --style IMG --content-dir DIR``); ``.stylize(image)`` applies
+    it in one pass. ``StyleTransfer.optimize(...)`` runs the Gatys optimisation instead.
+    """
+
+    def __init__(self, transformer, card=None, path=None):
+        import tensorflow as tf
+
+        self.transformer = transformer
+        self.card = card
+        self.path = path
+        # Traced once; reduce_retracing lets picture sizes vary without tracing again.
+        self._forward = tf.function(
+            lambda images: self.transformer(images, training=False), reduce_retracing=True
+        )
+
+    @classmethod
+    def from_pretrained(cls, name: str, checkpoint=None) -> StyleTransfer:
+        from showcase import checkpoints
+
+        path = checkpoints.resolve("style_transfer", name, checkpoint)
+        card_path = checkpoints.card_path_for(path)
+        card = checkpoints.ModelCard.read(card_path) if card_path.is_file() else None
+        return cls(checkpoints.load_model(path, "style_transfer"), card, path)
+
+    def stylize(self, image, max_size: int = 1024) -> Image.Image:
+        """One forward pass; pictures larger than ``max_size`` are scaled down first."""
+        import numpy as np
+
+        from showcase.images import fit_within, open_image
+        from showcase.style_transfer.model import stylize_array
+
+        picture, _ = fit_within(open_image(image), max_size)
+        return Image.fromarray(stylize_array(self._forward, np.asarray(picture)))
 
     _networks: dict[str, LossNetwork] = {}
 

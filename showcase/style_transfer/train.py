@@ -56,8 +56,8 @@ def train(config: FastStyleTrainConfig) -> Path:
 
     from showcase.distribute import make_strategy, set_precision
     from showcase.style_transfer.data import list_images, photo_crops
-    from showcase.style_transfer.fast import FastStyleTrainer, build_transformer
     from showcase.style_transfer.loss_networks import LossNetwork
+    from showcase.style_transfer.model import FastStyleTrainer, build_transformer
 
     content_dir = config.content_dir or config.data
     if not config.style or not content_dir:

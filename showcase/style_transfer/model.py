@@ -185,5 +185,5 @@ def stylize_array(transformer, rgb):
     height, width = rgb.shape[:2]
     pad_h, pad_w = (-height) % 4, (-width) % 4
     padded = np.pad(rgb.astype("float32"), [(0, pad_h), (0, pad_w), (0, 0)], mode="reflect")
-    stylised = np.asarray(transformer(padded[None], training=False))[0]
+    stylised = np.asarray(transformer(padded[None]))[0]
     return np.clip(stylised[:height, :width], 0, 255).astype("uint8")
