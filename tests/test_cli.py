@@ -179,7 +179,10 @@ def test_showcase_launch_serves_the_hub_and_the_sentiment_tab_answers(tiny_check
 
 
 def test_the_cli_parser_does_not_import_tensorflow():
-    code = "import sys; from showcase import cli; cli.build_parser(); print('tensorflow' in sys.modules)"
+    code = (
+        "import sys; from showcase import cli; cli.build_parser(); "
+        "print('tensorflow' in sys.modules)"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
     )
