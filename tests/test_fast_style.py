@@ -39,18 +39,24 @@ def test_a_short_training_run_lowers_the_perceptual_loss():
     assert history.history["loss"][-1] < history.history["loss"][0]
 
 
-def test_training_saves_a_checkpoint_with_a_card(tmp_path):
+def _photos_and_painting(folder, painting_name, count, seed):
+    """A folder of ``count`` random 40x48 photos and a random 32x32 painting, written as files."""
     from PIL import Image
 
+    rng = np.random.default_rng(seed)
+    photos = folder / "photos"
+    photos.mkdir()
+    for i in range(count):
+        Image.fromarray(rng.integers(0, 255, (40, 48, 3), dtype=np.uint8)).save(photos / f"{i}.png")
+    painting = folder / painting_name
+    Image.fromarray(rng.integers(0, 255, (32, 32, 3), dtype=np.uint8)).save(painting)
+    return photos, painting
+
+
+def test_training_saves_a_checkpoint_with_a_card(tmp_path):
     from showcase.style_transfer.train import FastStyleTrainConfig, train
 
-    photos = tmp_path / "photos"
-    photos.mkdir()
-    rng = np.random.default_rng(3)
-    for i in range(3):
-        Image.fromarray(rng.integers(0, 255, (40, 50, 3), dtype=np.uint8)).save(photos / f"{i}.png")
-    painting = tmp_path / "painting.png"
-    Image.fromarray(rng.integers(0, 255, (40, 40, 3), dtype=np.uint8)).save(painting)
+    photos, painting = _photos_and_painting(tmp_path, "painting.png", count=3, seed=3)
     path = train(
         FastStyleTrainConfig(
             style=str(painting),
@@ -77,13 +83,7 @@ def test_cli_trains_a_style_that_from_pretrained_applies(tmp_path, capsys):
     from showcase import cli
     from showcase.style_transfer import StyleTransfer
 
-    photos = tmp_path / "photos"
-    photos.mkdir()
-    rng = np.random.default_rng(4)
-    for i in range(2):
-        Image.fromarray(rng.integers(0, 255, (40, 48, 3), dtype=np.uint8)).save(photos / f"{i}.jpg")
-    painting = tmp_path / "swirl.png"
-    Image.fromarray(rng.integers(0, 255, (32, 32, 3), dtype=np.uint8)).save(painting)
+    photos, painting = _photos_and_painting(tmp_path, "swirl.png", count=2, seed=4)
     code = cli.main(
         [
             "train",
