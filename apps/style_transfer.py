@@ -1,11 +1,11 @@
-"""Neural style transfer UI: Gatys optimisation with live progress.
-
-Fast feed-forward styles and video are not built yet; this page says so rather than faking them.
+"""Neural style transfer UI: fast styles (one pass per photo) and Gatys optimisation with live
+progress, each in a tab.
 """
 
 from __future__ import annotations
 
 import tempfile
+import time
 from pathlib import Path
 
 import gradio as gr
@@ -21,6 +21,8 @@ LOSS_NETWORKS = {
 }
 # One optimisation at a time: it takes both cores for seconds and must not starve other demos.
 CONCURRENCY_LIMIT = 1
+# A fast style takes a fraction of a second; a few may run side by side.
+FAST_CONCURRENCY_LIMIT = 2
 REPORT_EVERY = 20
 
 
@@ -39,15 +41,138 @@ def _sample_files() -> list[list[str]]:
 
 
 def render(checkpoint: str | None = None) -> LazyModel:
-    """Add the style-transfer UI to the current Blocks; returns its lazily built loss network."""
+    """Add the style-transfer UI to the current Blocks; returns what it loads lazily (the fast
+    styles and the default loss network), so the hub can warm it up in the background."""
 
-    def load_default_network():
+    def load_all():
         from showcase.style_transfer import StyleTransfer
 
-        return StyleTransfer.loss_network("squeezenet")
+        styles = {
+            name: StyleTransfer.from_pretrained(name, path)
+            for name, path in StyleTransfer.available_styles(checkpoint).items()
+        }
+        for style in styles.values():
+            style.warm_up()
+        return styles, StyleTransfer.loss_network("squeezenet")
 
-    network = LazyModel(load_default_network)
+    loaded = LazyModel(load_all)
+    gr.Markdown(header(DEMO, answering=_answering(checkpoint)))
+    with gr.Tab("Fast styles"):
+        _render_fast(loaded, checkpoint)
+    with gr.Tab("Optimise (Gatys)"):
+        _render_gatys(loaded)
+    return loaded
 
+
+def _answering(checkpoint) -> str:
+    from showcase import checkpoints
+
+    names = list(checkpoints.available(DEMO.name, checkpoint))
+    fast = (
+        f"**Fast styles:** {len(names)} trained networks ({', '.join(names)})"
+        if names
+        else "**Fast styles:** none found; train one with "
+        "`showcase train style_transfer --style IMG --content-dir DIR`"
+    )
+    return (
+        f"{fast}. **Optimisation:** the picture itself is optimised against an "
+        "ImageNet-trained loss network (no checkpoint needed)."
+    )
+
+
+def _style_choices(checkpoint) -> list[tuple[str, str]]:
+    from showcase import checkpoints
+    from showcase.style_transfer.paintings import label_for
+
+    return [(label_for(name), name) for name in checkpoints.available(DEMO.name, checkpoint)]
+
+
+def _render_fast(loaded: LazyModel, checkpoint) -> None:
+    choices = _style_choices(checkpoint)
+
+    def style_named(name):
+        styles, _ = loaded.get()
+        if not styles:
+            raise gr.Error("No fast style is installed; train one with `showcase train`.")
+        if name not in styles:
+            raise gr.Error(f"Unknown style {name!r}; pick one from the list.")
+        return styles[name]
+
+    @user_errors
+    def stylise_fast(photo, style_name, size):
+        if photo is None:
+            raise gr.Error("Upload a photo (or click an example) first.")
+        style = style_named(style_name)
+        started = time.perf_counter()
+        picture, notice = style.stylize_with_notice(photo, int(size))
+        seconds = time.perf_counter() - started
+        status = (
+            f"**{_label(style_name)}** — {picture.width}x{picture.height} px in "
+            f"{seconds * 1000:.0f} ms (one pass of a {style.transformer.count_params():,}-"
+            "parameter network)."
+        )
+        return picture, status + (f"  \n{notice}" if notice else "")
+
+    @user_errors
+    def every_style(photo, size):
+        if photo is None:
+            raise gr.Error("Upload a photo (or click an example) first.")
+        styles, _ = loaded.get()
+        if not styles:
+            raise gr.Error("No fast style is installed; train one with `showcase train`.")
+        return [(style.stylize(photo, int(size)), _label(name)) for name, style in styles.items()]
+
+    gr.Markdown(
+        "A small network was trained once per painting, on hundreds of photos, to do what the "
+        "optimisation does (Johnson et al. 2016). Now one pass through it stylises any photo in a "
+        "fraction of a second; the price is a little less fidelity than optimising each picture."
+    )
+    with gr.Row():
+        with gr.Column():
+            photo = gr.Image(label="Photo", type="filepath")
+            style = gr.Dropdown(choices, value=choices[0][1] if choices else None, label="Painting")
+            size = gr.Slider(128, 1024, value=512, step=32, label="Output size (longer side, px)")
+            with gr.Row():
+                button = gr.Button("Stylise", variant="primary")
+                all_button = gr.Button("Show every style")
+            gr.Examples([[files[0]] for files in _sample_files()], inputs=[photo])
+        with gr.Column():
+            result = gr.Image(label="Result", type="pil", format="png")
+            status = gr.Markdown()
+    gallery = gr.Gallery(label="Every style", columns=3, height="auto", format="png")
+    button.click(
+        stylise_fast,
+        [photo, style, size],
+        [result, status],
+        api_name="style_transfer_fast",
+        concurrency_limit=FAST_CONCURRENCY_LIMIT,
+        concurrency_id="style_transfer_fast",
+    )
+    # Picking another painting restyles the photo at once (no need to click again).
+    style.change(
+        stylise_fast,
+        [photo, style, size],
+        [result, status],
+        api_name="style_transfer_fast_on_change",
+        api_visibility="private",
+        concurrency_id="style_transfer_fast",
+    )
+    all_button.click(
+        every_style,
+        [photo, size],
+        gallery,
+        api_name="style_transfer_fast_gallery",
+        concurrency_id="style_transfer_fast",
+    )
+
+
+def _label(name: str) -> str:
+    from showcase.style_transfer.paintings import label_for
+
+    return label_for(name)
+
+
+def _render_gatys(loaded: LazyModel) -> None:
     @user_errors
     def stylise(
         content,
@@ -66,7 +191,10 @@ def render(checkpoint: str | None = None) -> LazyModel:
         if content is None or style is None:
             raise gr.Error("Upload a photo and a painting (or click the example) first.")
         chosen = LOSS_NETWORKS.get(loss_network, "squeezenet")
-        active = network.get() if chosen == "squeezenet" else StyleTransfer.loss_network(chosen)
+        if chosen == "squeezenet":
+            active = loaded.get()[1]
+        else:
+            active = StyleTransfer.loss_network(chosen)
         steps = StyleTransfer.optimize_steps(
             content,
             style,
@@ -92,15 +220,6 @@ def render(checkpoint: str | None = None) -> LazyModel:
                 status += f"  \n{progress.notice}"
             yield progress.image, status
 
-    gr.Markdown(
-        header(
-            DEMO,
-            answering=(
-                "**Model:** the picture itself is optimised against an ImageNet-trained loss "
-                "network (no trained checkpoint). Fast one-pass styles and video are not built yet."
-            ),
-        )
-    )
     gr.Markdown(
         "Deep layers of an image classifier describe *what* is in a photo; the correlations "
         "between its feature maps (Gram matrices) describe *how* a painting looks. Starting from "
@@ -153,7 +272,6 @@ def render(checkpoint: str | None = None) -> LazyModel:
         concurrency_limit=CONCURRENCY_LIMIT,
         concurrency_id="style_transfer",
     )
-    return network
 
 
 def build(checkpoint: str | None = None) -> gr.Blocks:

@@ -1,14 +1,27 @@
 """``showcase bench``: cold-load time and median inference latency per demo.
 
 A benchmark, not a test: it prints figures for the README and model cards and asserts nothing.
+
+A demo's bench module has ``load(checkpoint) -> object`` and ``bench_cases(object) -> {case:
+call}``; a case may be a :class:`Case` to name the checkpoint it measures (demos with several).
+An optional ``comparisons(object) -> [dict]`` runs head-to-head measurements (e.g. against a
+published recipe) that are not latencies.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 import time
+from collections.abc import Callable
 
 from showcase import registry
+
+
+@dataclasses.dataclass
+class Case:
+    call: Callable[[], object]
+    checkpoint: str = ""
 
 
 def _median_ms(call, runs: int) -> float:
@@ -22,8 +35,9 @@ def _median_ms(call, runs: int) -> float:
 
 
 def run_benchmarks(
-    demo_names: list[str], runs: int = 20, checkpoint: str | None = None
+    demo_names: list[str], runs: int = 20, checkpoint: str | None = None, comparisons=None
 ) -> list[dict]:
+    """Latency rows for every case; ``comparisons`` (a list) also receives comparison rows."""
     results = []
     for name in demo_names:
         demo = registry.get(name)
@@ -33,16 +47,20 @@ def run_benchmarks(
         started = time.perf_counter()
         loaded = module.load(checkpoint)
         load_s = time.perf_counter() - started
-        cases = module.bench_cases(loaded)
-        first_call = next(iter(cases.values()))
+        cases = {
+            case: call if isinstance(call, Case) else Case(call, str(getattr(loaded, "path", "")))
+            for case, call in module.bench_cases(loaded).items()
+        }
+        first_call = next(iter(cases.values())).call
         started = time.perf_counter()
         first_call()
         first_s = time.perf_counter() - started
-        for case, call in cases.items():
+        for case, measured in cases.items():
+            call = measured.call
             results.append(
                 {
                     "demo": name,
-                    "checkpoint": str(getattr(loaded, "path", "")),
+                    "checkpoint": measured.checkpoint,
                     "case": case,
                     "cold_load_s": round(load_s, 3),
                     "first_call_s": round(first_s, 3),
@@ -50,6 +68,8 @@ def run_benchmarks(
                     "runs": case_runs,
                 }
             )
+        if comparisons is not None and hasattr(module, "comparisons"):
+            comparisons.extend({"demo": name, **row} for row in module.comparisons(loaded))
     return results
 
 

@@ -128,6 +128,26 @@ def resolve(demo: str, name: str, checkpoint: str | Path | None = None) -> Path:
     raise CheckpointError(f"no {demo} checkpoint found; {train_hint}")
 
 
+def available(demo: str, checkpoint: str | Path | None = None) -> dict[str, Path]:
+    """Every checkpoint of ``demo`` by name: shipped ones, replaced by the user's of the same name.
+
+    With ``checkpoint`` only that file, or the ``.keras`` files in that folder, count.
+    """
+    if checkpoint is not None:
+        path = Path(checkpoint).expanduser()
+        if path.is_file():
+            return {path.name.removesuffix(".keras"): path}
+        folders = [path]
+    else:
+        folders = [shipped_checkpoint_dir(demo), user_checkpoint_dir(demo)]
+    found = {}
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.keras")):
+                found[path.name.removesuffix(".keras")] = path
+    return found
+
+
 def find_card(demo: str, name: str, checkpoint: str | Path | None = None) -> ModelCard | None:
     """The card of the checkpoint that would be loaded, or None; never loads the model."""
     try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import inspect
 import json
 import os
 import sys
@@ -61,11 +62,14 @@ def _add_train_parsers(subcommands) -> None:
             if field.name in COMMON_TRAIN_FIELDS:
                 continue
             default = getattr(defaults, field.name)
+            flag = f"--{field.name.replace('_', '-')}"
+            if isinstance(default, bool):
+                parser.add_argument(
+                    flag, action=argparse.BooleanOptionalAction, default=default, help=""
+                )
+                continue
             parser.add_argument(
-                f"--{field.name.replace('_', '-')}",
-                type=type(default),
-                default=default,
-                help=f"default {default}",
+                flag, type=type(default), default=default, help=f"default {default}"
             )
 
 
@@ -99,12 +103,21 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("demo", metavar="DEMO", choices=registry.evaluable())
     evaluate.add_argument("--checkpoint", help="checkpoint file (default: user-trained > shipped)")
     evaluate.add_argument("--data", help="dataset name or local path (see the README)")
+    evaluate.add_argument(
+        "--paintings",
+        help="style_transfer: folder holding the paintings the styles learnt "
+        "(default: where their cards say)",
+    )
     evaluate.add_argument("--json", action="store_true", help="print the result as JSON")
 
     export = subcommands.add_parser("export-space", help="write a Hugging Face Space folder")
-    export.add_argument("demo", metavar="DEMO", choices=registry.with_checkpoints())
+    export.add_argument("demo", metavar="DEMO", choices=list(registry.DEMOS))
     export.add_argument("directory", metavar="DIR")
-    export.add_argument("--checkpoint", help="checkpoint to ship (default: user-trained > shipped)")
+    export.add_argument(
+        "--checkpoint",
+        help="checkpoint file, or folder of them, to ship (default: every shipped checkpoint, "
+        "replaced by your own of the same name)",
+    )
     export.add_argument("--force", action="store_true", help="write into a non-empty folder")
 
     bench = subcommands.add_parser("bench", help="cold-load time and inference latency")
@@ -112,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, default=20, help="timed runs per case (median)")
     bench.add_argument("--checkpoint", help="checkpoint file (with a single DEMO)")
     bench.add_argument("--json", action="store_true", help="print the results as JSON")
+    bench.add_argument(
+        "--no-compare",
+        action="store_true",
+        help="skip head-to-head comparisons with published recipes (they take minutes)",
+    )
     bench.add_argument(
         "--update-card",
         action="store_true",
@@ -123,19 +141,22 @@ def build_parser() -> argparse.ArgumentParser:
 def _list() -> int:
     from showcase import checkpoints
 
-    rows = [("demo", "title", "checkpoint", "metric")]
+    rows = [("demo", "title", "checkpoint", "from", "metric")]
+    user_dir = str(checkpoints.user_data_dir())
     for demo in registry.DEMOS.values():
-        if demo.checkpoint_name is None:
-            rows.append((demo.name, demo.title, "not needed", "-"))
-            continue
-        card = checkpoints.find_card(demo.name, demo.checkpoint_name)
-        try:
-            where = str(checkpoints.resolve(demo.name, demo.checkpoint_name))
-            source = "user-trained" if str(checkpoints.user_data_dir()) in where else "shipped"
-        except ShowcaseError:
-            source = "missing"
-        rows.append((demo.name, demo.title, source, card.metric_summary if card else "-"))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        found = checkpoints.available(demo.name)
+        names = list(dict.fromkeys([*demo.checkpoint_names, *found]))
+        if not names:
+            rows.append((demo.name, demo.title, "not needed", "-", "-"))
+        for name in names:
+            if name not in found:
+                rows.append((demo.name, demo.title, name, "missing", "-"))
+                continue
+            card = checkpoints.find_card(demo.name, name)
+            source = "user-trained" if str(found[name]).startswith(user_dir) else "shipped"
+            metric = card.metric_summary if card else "-"
+            rows.append((demo.name, demo.title, name, source, metric))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print(
             "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
@@ -183,13 +204,27 @@ def _train(args) -> int:
 
 
 def _evaluate(args) -> int:
-    result = registry.get(args.demo).training_module().evaluate(args.checkpoint, args.data)
+    evaluate = registry.get(args.demo).training_module().evaluate
+    options = {"paintings": args.paintings} if args.paintings else {}
+    if options and "paintings" not in inspect.signature(evaluate).parameters:
+        raise ShowcaseError(f"--paintings does not apply to {args.demo}")
+    result = evaluate(args.checkpoint, args.data, **options)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    card = result.get("card_value")
-    card_text = f" (card: {card})" if card is not None else " (no card)"
-    print(f"{result['demo']}: {result['metric']} {result['value']} on {result['split']}{card_text}")
+    for row in result.get("results", [result]):
+        card = row.get("card_value")
+        card_text = f" (card: {card})" if card is not None else " (no card)"
+        what = f"{row['demo']} {row['style']}" if "style" in row else row["demo"]
+        print(f"{what}: {row['metric']} {row['value']} on {row['split']}{card_text}")
+        paired = row.get("paired_with_gatys")
+        if paired:
+            print(
+                f"  content loss {row['content_loss']}; on {paired['photos']} of the photos: "
+                f"fast style {paired['fast_style']} / content {paired['fast_content']} vs "
+                f"Gatys ({paired['gatys_iterations']} steps) style {paired['gatys_style']} / "
+                f"content {paired['gatys_content']}"
+            )
     return 0
 
 
@@ -204,8 +239,14 @@ def _export(args) -> int:
 def _bench(args) -> int:
     from showcase.bench import format_table, run_benchmarks
 
-    results = run_benchmarks(_chosen_demos(args), args.runs, args.checkpoint)
-    print(json.dumps(results, indent=2) if args.json else format_table(results))
+    comparisons = None if args.no_compare else []
+    results = run_benchmarks(_chosen_demos(args), args.runs, args.checkpoint, comparisons)
+    if args.json:
+        print(json.dumps({"latency": results, "comparisons": comparisons or []}, indent=2))
+    else:
+        print(format_table(results))
+        for row in comparisons or []:
+            print(f"\n{row['demo']}: {row['summary']}")
     if args.update_card:
         from showcase.bench import record_in_cards
 

@@ -21,8 +21,14 @@ class Demo:
     paper_url: str
     app: str  # module with render(checkpoint) and build(checkpoint)
     bench: str  # module with load(checkpoint) -> object and bench_cases(object) -> {case: call}
-    checkpoint_name: str | None = None  # None: the demo needs no trained checkpoint
+    # The checkpoints the package ships, the default first; () when the demo needs none.
+    checkpoint_names: tuple[str, ...] = ()
     training: str | None = None  # module with TRAIN_CONFIG, train(config), maybe evaluate(...)
+
+    @property
+    def checkpoint_name(self) -> str | None:
+        """The default checkpoint, or None when the demo needs no trained checkpoint."""
+        return self.checkpoint_names[0] if self.checkpoint_names else None
 
     def training_module(self):
         if self.training is None:
@@ -47,7 +53,7 @@ DEMOS: dict[str, Demo] = {
             paper_url="https://nlp.stanford.edu/sentiment/",
             app="showcase.apps.sentiment",
             bench="showcase.sentiment.bench",
-            checkpoint_name="sst2_bilstm",
+            checkpoint_names=("sst2_bilstm",),
             training="showcase.sentiment.train",
         ),
         Demo(
@@ -70,10 +76,6 @@ def trainable() -> list[str]:
 
 def evaluable() -> list[str]:
     return [name for name in trainable() if hasattr(get(name).training_module(), "evaluate")]
-
-
-def with_checkpoints() -> list[str]:
-    return [name for name, demo in DEMOS.items() if demo.checkpoint_name is not None]
 
 
 def get(name: str) -> Demo:

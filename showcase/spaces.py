@@ -1,7 +1,7 @@
 """``showcase export-space``: a self-contained Hugging Face Space folder for one demo.
 
 The folder holds the showcase code itself (so the Space needs no package index to find it), the
-one checkpoint and card the demo needs, ``requirements.txt`` with the tested versions, ``app.py``
+checkpoints and cards the demo needs, ``requirements.txt`` with the tested versions, ``app.py``
 and a README whose YAML header Spaces reads. ``python app.py`` runs it anywhere.
 """
 
@@ -22,14 +22,14 @@ from pathlib import Path
 
 from showcase.apps.hub import launch
 
-CHECKPOINT = Path(__file__).resolve().parent / "checkpoints" / "{demo}" / "{checkpoint_file}"
+CHECKPOINTS = Path(__file__).resolve().parent / "checkpoints" / "{demo}"
 
 if __name__ == "__main__":
     launch(
         ["{demo}"],
         host=os.environ.get("GRADIO_SERVER_NAME", "0.0.0.0"),
         port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
-        checkpoint=str(CHECKPOINT),
+        checkpoint=str(CHECKPOINTS),
     )
 '''
 
@@ -50,7 +50,9 @@ license: mit
 
 {paper}
 
-Checkpoint: `{checkpoint_file}`, {metric}. Its model card is `checkpoints/{demo}/{card_file}`.
+Checkpoints (each with its model card beside it in `checkpoints/{demo}/`):
+
+{checkpoint_lines}
 
 Run locally: `pip install -r requirements.txt && python app.py`, then open http://127.0.0.1:7860.
 Exported from the showcase project with `showcase export-space {demo} DIR`.
@@ -106,27 +108,36 @@ def export_space(
         raise ShowcaseError(f"{target} exists and is not a folder")
     if target.is_dir() and any(target.iterdir()) and not force:
         raise ShowcaseError(f"{target} is not empty; choose an empty folder or pass --force")
-    model_path = checkpoints.resolve(demo.name, demo.checkpoint_name, checkpoint)
-    card_path = checkpoints.card_path_for(model_path)
-    if not card_path.is_file():
-        raise ShowcaseError(f"{model_path} has no model card ({card_path.name}); retrain it")
-    card = checkpoints.ModelCard.read(card_path)
+    if checkpoint is None and not demo.checkpoint_names:
+        found = {}
+    else:
+        found = checkpoints.available(demo.name, checkpoint)
+        if not found:
+            checkpoints.resolve(demo.name, demo.checkpoint_name, checkpoint)  # says what to do
+    cards = {}
+    for name, model_path in found.items():
+        card_path = checkpoints.card_path_for(model_path)
+        if not card_path.is_file():
+            raise ShowcaseError(f"{model_path} has no model card ({card_path.name}); retrain it")
+        cards[name] = checkpoints.ModelCard.read(card_path)
 
     target.mkdir(parents=True, exist_ok=True)
     _copy_code(target)
     checkpoint_dir = target / "checkpoints" / demo.name
     checkpoint_dir.mkdir(parents=True, exist_ok=True)
-    checkpoint_file = f"{demo.checkpoint_name}.keras"
-    shutil.copy2(model_path, checkpoint_dir / checkpoint_file)
-    shutil.copy2(card_path, checkpoint_dir / f"{demo.checkpoint_name}{checkpoints.CARD_SUFFIX}")
+    for name, model_path in found.items():
+        shutil.copy2(model_path, checkpoint_dir / f"{name}.keras")
+        card_path = checkpoints.card_path_for(model_path)
+        shutil.copy2(card_path, checkpoint_dir / f"{name}{checkpoints.CARD_SUFFIX}")
+    checkpoint_lines = "\n".join(
+        f"- `{name}.keras`: {card.metric_summary}" for name, card in cards.items()
+    )
 
     fields = {
         "demo": demo.name,
         "title": demo.title,
         "paper": demo.paper,
-        "checkpoint_file": checkpoint_file,
-        "card_file": f"{demo.checkpoint_name}{checkpoints.CARD_SUFFIX}",
-        "metric": card.metric_summary,
+        "checkpoint_lines": checkpoint_lines or "- none needed",
         "gradio_version": _installed_version("gradio") or "6.31.0",
         "python_version": f"{sys.version_info.major}.{sys.version_info.minor}",
     }

@@ -146,7 +146,7 @@ def test_bench_prints_a_table(tiny_checkpoint, capsys):
         capsys, "bench", "sentiment", "--checkpoint", str(tiny_checkpoint), "--runs", "3", "--json"
     )
     assert code == 0
-    rows = json.loads(out)
+    rows = json.loads(out)["latency"]
     assert {row["case"] for row in rows} >= {"one sentence"}
     assert all(row["median_ms"] > 0 for row in rows)
 

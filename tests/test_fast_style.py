@@ -68,6 +68,7 @@ def test_training_saves_a_checkpoint_with_a_card(tmp_path):
             width=0.25,
             residual_blocks=1,
             loss_network="random",
+            jit_compile=False,
             out=str(tmp_path),
             verbose=0,
         )
@@ -106,6 +107,7 @@ def test_cli_trains_a_style_that_from_pretrained_applies(tmp_path, capsys):
             "1",
             "--loss-network",
             "random",
+            "--no-jit-compile",
             "--quiet",
         ]
     )
@@ -122,3 +124,89 @@ def test_a_missing_style_names_the_train_command():
 
     with pytest.raises(CheckpointError, match="showcase train style_transfer"):
         StyleTransfer.from_pretrained("no_such_painting")
+
+
+@pytest.fixture(scope="module")
+def two_styles(tmp_path_factory):
+    """Two tiny trained styles in one folder, plus the photos and paintings they came from."""
+    from showcase.style_transfer.train import FastStyleTrainConfig, train
+
+    folder = tmp_path_factory.mktemp("styles")
+    photos, first = _photos_and_painting(folder, "dots.png", count=3, seed=5)
+    second = folder / "stripes.png"
+    second.write_bytes(first.read_bytes())
+    for painting in (first, second):
+        train(
+            FastStyleTrainConfig(
+                style=str(painting),
+                content_dir=str(photos),
+                epochs=1,
+                steps_per_epoch=1,
+                batch_size=2,
+                crop_size=32,
+                width=0.25,
+                residual_blocks=1,
+                loss_network="random",
+                jit_compile=False,
+                out=str(folder / "checkpoints"),
+                verbose=0,
+            )
+        )
+    return folder
+
+
+def test_every_style_in_a_folder_is_available(two_styles):
+    from showcase.style_transfer import StyleTransfer
+
+    styles = StyleTransfer.available_styles(two_styles / "checkpoints")
+    assert list(styles) == ["dots", "stripes"]
+    one = StyleTransfer.available_styles(styles["dots"])
+    assert list(one) == ["dots"]
+
+
+def test_evaluate_scores_each_style_against_gatys(two_styles, monkeypatch, capsys):
+    from showcase import cli
+    from showcase.style_transfer import evaluate
+
+    monkeypatch.setattr(evaluate, "EVAL_SIZE", 48)
+    monkeypatch.setattr(evaluate, "GATYS_PHOTOS", 1)
+    monkeypatch.setattr(evaluate, "GATYS_ITERATIONS", 3)
+    result = evaluate.evaluate(two_styles / "checkpoints", two_styles / "photos", two_styles)
+    rows = {row["style"]: row for row in result["results"]}
+    assert set(rows) == {"dots", "stripes"}
+    for row in rows.values():
+        assert row["value"] > 0 and row["content_loss"] >= 0
+        assert row["paired_with_gatys"]["photos"] == 1
+    code = cli.main(
+        [
+            "evaluate",
+            "style_transfer",
+            "--checkpoint",
+            str(two_styles / "checkpoints"),
+            "--data",
+            str(two_styles / "photos"),
+            "--paintings",
+            str(two_styles),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0 and "style_transfer dots: style loss" in out and "Gatys" in out
+
+
+def test_evaluate_without_the_painting_says_where_to_point(two_styles, tmp_path, capsys):
+    from showcase import cli
+
+    code = cli.main(
+        [
+            "evaluate",
+            "style_transfer",
+            "--checkpoint",
+            str(two_styles / "checkpoints"),
+            "--data",
+            str(two_styles / "photos"),
+            "--paintings",
+            str(tmp_path),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "--paintings" in err and err.count("\n") == 1

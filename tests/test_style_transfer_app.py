@@ -12,13 +12,43 @@ NETWORK = "SqueezeNet v1.1 (fast, default)"
 
 
 @pytest.fixture(scope="module")
-def client():
+def style_folder(tmp_path_factory):
+    """A tiny trained fast style named after a shipped painting, so its label is the painting's."""
+    from showcase.style_transfer.train import FastStyleTrainConfig, train
+
+    folder = tmp_path_factory.mktemp("fast")
+    (folder / "photos").mkdir()
+    landscape((64, 48)).save(folder / "photos" / "photo.png")
+    swirls((48, 48)).save(folder / "starry_night.png")
+    train(
+        FastStyleTrainConfig(
+            style=str(folder / "starry_night.png"),
+            content_dir=str(folder / "photos"),
+            epochs=1,
+            steps_per_epoch=1,
+            batch_size=1,
+            crop_size=32,
+            width=0.25,
+            residual_blocks=1,
+            loss_network="random",
+            jit_compile=False,
+            out=str(folder / "checkpoints"),
+            verbose=0,
+        )
+    )
+    return folder / "checkpoints"
+
+
+@pytest.fixture(scope="module")
+def client(style_folder):
     from gradio_client import Client
 
     from showcase.apps.hub import launch
 
     port = free_port()
-    blocks = launch(["style_transfer"], port=port, block=False, warmup=False)
+    blocks = launch(
+        ["style_transfer"], port=port, block=False, warmup=False, checkpoint=str(style_folder)
+    )
     yield Client(f"http://127.0.0.1:{port}/", verbose=False)
     blocks.close()
 
@@ -28,6 +58,7 @@ def pictures(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pictures")
     landscape((128, 86)).save(folder / "photo.png")
     swirls((128, 86)).save(folder / "painting.png")
+    landscape((300, 200)).save(folder / "big.png")
     Image.new("RGBA", (80, 60), (200, 30, 30, 120)).save(folder / "rgba.png")
     (folder / "corrupt.png").write_bytes(b"\x89PNG broken")
     return folder
@@ -87,3 +118,48 @@ def test_missing_and_corrupt_images_get_messages(client, pictures):
     assert "Traceback" not in str(raised.value)
     (image, _), _ = run(client, pictures / "photo.png", pictures / "painting.png", iterations=20)
     assert Image.open(image).size == (128, 86)
+
+
+def test_a_fast_style_answers_with_a_picture_and_its_timing(client, pictures):
+    from gradio_client import handle_file
+
+    image, status = client.predict(
+        handle_file(str(pictures / "photo.png")),
+        "starry_night",
+        512,
+        api_name="/style_transfer_fast",
+    )
+    assert Image.open(image).size == (128, 86)
+    assert "The Starry Night — Vincent van Gogh, 1889" in status and " ms" in status
+
+
+def test_the_gallery_shows_every_style(client, pictures):
+    from gradio_client import handle_file
+
+    gallery = client.predict(
+        handle_file(str(pictures / "rgba.png")), 256, api_name="/style_transfer_fast_gallery"
+    )
+    assert len(gallery) == 1 and "Starry Night" in gallery[0]["caption"]
+
+
+def test_fast_styles_refuse_bad_input_with_a_message(client, pictures):
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="Upload a photo"):
+        client.predict(None, "starry_night", 512, api_name="/style_transfer_fast")
+    with pytest.raises(Exception) as raised:
+        client.predict(
+            handle_file(str(pictures / "corrupt.png")),
+            "starry_night",
+            512,
+            api_name="/style_transfer_fast",
+        )
+    assert "Traceback" not in str(raised.value)
+    image, _ = client.predict(
+        handle_file(str(pictures / "big.png")),
+        "starry_night",
+        128,
+        api_name="/style_transfer_fast",
+    )
+    assert Image.open(image).size == (128, 85)

@@ -30,8 +30,16 @@ class StyleTransfer:
             lambda images: self.transformer(images, training=False), reduce_retracing=True
         )
 
+    @staticmethod
+    def available_styles(checkpoint=None) -> dict:
+        """Fast styles that can be loaded, by name: shipped ones and the user's own."""
+        from showcase import checkpoints
+
+        return checkpoints.available("style_transfer", checkpoint)
+
     @classmethod
-    def from_pretrained(cls, name: str, checkpoint=None) -> StyleTransfer:
+    def from_pretrained(cls, name: str = "starry_night", checkpoint=None) -> StyleTransfer:
+        """A fast style by name (see :meth:`available_styles`); ``checkpoint``: file or folder."""
         from showcase import checkpoints
 
         path = checkpoints.resolve("style_transfer", name, checkpoint)
@@ -39,15 +47,35 @@ class StyleTransfer:
         card = checkpoints.ModelCard.read(card_path) if card_path.is_file() else None
         return cls(checkpoints.load_model(path, "style_transfer"), card, path)
 
+    def warm_up(self) -> None:
+        """Trace the forward pass once, so the first real request is as fast as the rest."""
+        import numpy as np
+
+        self._forward(np.zeros((1, 64, 64, 3), "float32"))
+
+    @property
+    def name(self) -> str:
+        return self.card.name if self.card else self.transformer.name
+
     def stylize(self, image, max_size: int = 1024) -> Image.Image:
         """One forward pass; pictures larger than ``max_size`` are scaled down first."""
+        return self.stylize_with_notice(image, max_size)[0]
+
+    def stylize_with_notice(self, image, max_size: int = 1024) -> tuple[Image.Image, str]:
+        """Like :meth:`stylize`, plus the notice saying whether the picture was scaled down."""
         import numpy as np
 
         from showcase.images import fit_within, open_image
         from showcase.style_transfer.model import stylize_array
 
-        picture, _ = fit_within(open_image(image), max_size)
-        return Image.fromarray(stylize_array(self._forward, np.asarray(picture)))
+        picture, notice = fit_within(open_image(image), max_size)
+        return Image.fromarray(stylize_array(self._forward, np.asarray(picture))), notice
+
+    def stylize_array(self, rgb):
+        """(height, width, 3) uint8 array -> stylised array of the same size (video frames)."""
+        from showcase.style_transfer.model import stylize_array
+
+        return stylize_array(self._forward, rgb)
 
     _networks: dict[str, LossNetwork] = {}
 

@@ -27,14 +27,18 @@ def list_images(folders) -> list[str]:
 def photo_crops(
     files: list[str], crop_size: int = 256, batch_size: int = 4, seed: int = 0, repeat: bool = True
 ):
-    """Random crops at random scales, randomly flipped: (batch, crop, crop, 3), values 0..255."""
+    """Random crops at random scales, randomly flipped: (batch, crop, crop, 3), values 0..255.
+
+    A photo's shorter side is scaled to 1-2.5 crop sizes, so the network sees whole scenes as
+    well as close-ups, as it will at inference on photos of any size.
+    """
     import tensorflow as tf
 
     def load(path):
         image = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
         image = tf.cast(image, tf.float32)
         shortest = tf.cast(tf.reduce_min(tf.shape(image)[:2]), tf.float32)
-        scale = tf.random.uniform([], 1.0, 1.3) * crop_size / shortest
+        scale = tf.random.uniform([], 1.0, 2.5) * crop_size / shortest
         size = tf.cast(tf.round(tf.cast(tf.shape(image)[:2], tf.float32) * scale), tf.int32)
         image = tf.image.resize(image, tf.maximum(size, crop_size), antialias=True)
         image = tf.image.random_crop(image, [crop_size, crop_size, 3])

@@ -61,6 +61,9 @@ class LossNetworkSpec:
     style_layers: tuple[str, ...]
     style_layer_weights: tuple[float, ...]
     pretrained: bool
+    # Johnson et al. (2016) take content from a shallow layer (VGG16 relu2_2) for the fast
+    # network: it keeps edges and shapes, which a feed-forward network would otherwise blur.
+    fast_content_layer: str = ""
 
 
 SPECS = {
@@ -71,6 +74,7 @@ SPECS = {
         ("conv1", "fire2", "fire3", "fire5", "fire7"),
         (1.0, 1.0, 1.0, 1.0, 1.0),
         True,
+        "fire3",
     ),
     "mobilenet": LossNetworkSpec(
         "mobilenet",
@@ -79,6 +83,7 @@ SPECS = {
         ("conv_pw_1_relu", "conv_pw_3_relu", "conv_pw_5_relu", "conv_pw_7_relu", "conv_pw_11_relu"),
         (1.0, 1.0, 1.0, 1.0, 1.0),
         True,
+        "conv_pw_3_relu",
     ),
     "vgg19": LossNetworkSpec(
         "vgg19",
@@ -87,6 +92,7 @@ SPECS = {
         ("block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1", "block5_conv1"),
         (1.0, 1.0, 1.0, 1.0, 1.0),
         True,
+        "block2_conv2",
     ),
     "random": LossNetworkSpec(
         "random",
@@ -95,6 +101,7 @@ SPECS = {
         ("conv1", "fire2", "fire3", "fire5", "fire7"),
         (1.0, 1.0, 1.0, 1.0, 1.0),
         False,
+        "fire3",
     ),
 }
 
@@ -157,10 +164,12 @@ def _backbone(name: str, weights_path=None) -> keras.Model:
 class LossNetwork:
     """A frozen feature extractor: RGB images in [0, 255] -> {layer: activations}."""
 
-    def __init__(self, name: str = "squeezenet", weights_path=None):
+    def __init__(self, name: str = "squeezenet", weights_path=None, for_fast_network=False):
         if name not in SPECS:
             raise ShowcaseError(f"unknown loss network {name!r}; choose one of {', '.join(SPECS)}")
         self.spec = SPECS[name]
+        if for_fast_network:
+            self.spec = dataclasses.replace(self.spec, content_layer=self.spec.fast_content_layer)
         backbone = _backbone(name, weights_path)
         backbone.trainable = False
         wanted = dict.fromkeys((self.spec.content_layer, *self.spec.style_layers))

@@ -1,0 +1,145 @@
+"""``showcase evaluate style_transfer``: what each fast style gives up against optimisation.
+
+For every held-out photo, the fast network's output is scored with the Gatys objective itself
+(content loss on the loss network's content layer, style loss on the Gram matrices of its style
+layers, the painting seen at the picture's scale; see ``gatys.py``). On the first few photos the
+Gatys optimisation of the same photo and painting is scored the same way: the optimisation
+minimises exactly this objective, so it is the reference the one-pass network is measured against.
+
+The paintings are not shipped; they are found in ``--paintings DIR`` (by the file name the card
+records) or at the path the card records.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from showcase.errors import DataError
+
+DEMO = "style_transfer"
+EVAL_SIZE = 256  # longer side of every held-out photo, in pixels
+GATYS_PHOTOS = 4  # photos per style also optimised with Gatys (seconds each)
+GATYS_ITERATIONS = 300
+
+
+def _painting_for(card, paintings: str | None) -> Path:
+    recorded = Path(str(card.dataset.get("style", "")))
+    # A folder the user names wins over the path recorded on the training machine.
+    path = Path(paintings).expanduser() / recorded.name if paintings else recorded
+    if path.is_file():
+        return path
+    where = f"in {paintings}" if paintings else f"at {recorded}"
+    raise DataError(
+        f"the painting of style {card.name!r} ({recorded.name}) is not {where}; "
+        "pass the folder holding it with --paintings DIR"
+    )
+
+
+def objective_terms(network, content: np.ndarray, painting: np.ndarray, result: np.ndarray):
+    """Gatys's content and style losses of ``result`` (all RGB float arrays in [0, 255])."""
+    from PIL import Image
+
+    from showcase.style_transfer.losses import content_loss, gram_matrix, style_loss
+
+    spec = network.spec
+    scale = max(result.shape[:2]) / max(painting.shape[:2])
+    size = (max(32, round(painting.shape[1] * scale)), max(32, round(painting.shape[0] * scale)))
+    painting = np.asarray(
+        Image.fromarray(painting.astype(np.uint8)).resize(size, Image.LANCZOS), np.float32
+    )
+    targets = network.features(painting[None])
+    wanted = network.features(content[None])
+    got = network.features(result[None])
+    total_weight = sum(spec.style_layer_weights)
+    style = sum(
+        weight
+        / total_weight
+        * float(style_loss(gram_matrix(got[layer]), gram_matrix(targets[layer])))
+        for layer, weight in zip(spec.style_layers, spec.style_layer_weights, strict=True)
+    )
+    content_value = float(content_loss(got[spec.content_layer], wanted[spec.content_layer]))
+    return {"content": content_value, "style": style}
+
+
+def _mean(rows: list[dict], key: str) -> float:
+    return round(float(np.mean([row[key] for row in rows])), 4)
+
+
+def load_photos(folder, size: int | None = None) -> list[np.ndarray]:
+    """Every photo under ``folder``, scaled to ``size`` px on the longer side, as float arrays."""
+    from showcase.images import fit_within, open_image
+    from showcase.style_transfer.data import list_images
+
+    size = size or EVAL_SIZE
+    return [
+        np.asarray(fit_within(open_image(path), size)[0], np.float32)
+        for path in list_images(folder)
+    ]
+
+
+def score_style(style, painting: np.ndarray, photos, network, gatys_photos: int | None = None):
+    """The fast style's mean losses on ``photos``, and Gatys's on the first ``gatys_photos``."""
+    from showcase.style_transfer.gatys import GatysSettings, optimise
+
+    gatys_photos = GATYS_PHOTOS if gatys_photos is None else gatys_photos
+    fast = [
+        objective_terms(network, photo, painting, style.stylize_array(photo.astype(np.uint8)))
+        for photo in photos
+    ]
+    gatys = []
+    settings = GatysSettings(size=max(photos[0].shape[:2]), iterations=GATYS_ITERATIONS)
+    for photo in photos[:gatys_photos]:
+        *_, final = optimise(photo.astype(np.uint8), [painting], settings, network, 10**9)
+        gatys.append(objective_terms(network, photo, painting, np.asarray(final.image, np.float32)))
+    row = {
+        "metric": "style loss (Gatys objective, lower is better)",
+        "value": _mean(fast, "style"),
+        "content_loss": _mean(fast, "content"),
+        "loss_network": network.spec.title,
+    }
+    if gatys:
+        row["paired_with_gatys"] = {
+            "photos": len(gatys),
+            "gatys_iterations": GATYS_ITERATIONS,
+            "fast_style": _mean(fast[: len(gatys)], "style"),
+            "fast_content": _mean(fast[: len(gatys)], "content"),
+            "gatys_style": _mean(gatys, "style"),
+            "gatys_content": _mean(gatys, "content"),
+        }
+    return row
+
+
+def evaluate(
+    checkpoint: str | None = None, data: str | None = None, paintings: str | None = None
+) -> dict:
+    from showcase.images import open_image
+    from showcase.style_transfer.api import StyleTransfer
+    from showcase.style_transfer.loss_networks import LossNetwork
+
+    if not data:
+        raise DataError(
+            "give a folder of held-out photos with --data DIR "
+            "(the shipped styles were measured on BSDS500/test)"
+        )
+    styles = StyleTransfer.available_styles(checkpoint)
+    if not styles:
+        raise DataError("no fast style checkpoint found; train one with `showcase train`")
+    photos = load_photos(data)
+    network = LossNetwork.best_available("squeezenet")
+    results = []
+    for name, path in styles.items():
+        style = StyleTransfer.from_pretrained(name, path)
+        painting = np.asarray(open_image(_painting_for(style.card, paintings)), np.float32)
+        results.append(
+            {
+                "demo": DEMO,
+                "style": name,
+                "checkpoint": str(path),
+                "split": f"{Path(data).name} ({len(photos)} photos at {EVAL_SIZE} px)",
+                **score_style(style, painting, photos, network),
+                "card_value": style.card.metric.get("value") if style.card else None,
+            }
+        )
+    return {"demo": DEMO, "results": results}
