@@ -98,3 +98,29 @@ def test_pretrained_weights_load_from_the_keras_cache(tmp_path, monkeypatch):
         network = LossNetwork(name)
         features = network.features(np.zeros((1, 64, 64, 3), dtype="float32"))
         assert set(features) >= set(network.spec.style_layers)
+
+
+def test_the_keras_io_comparison_reports_a_speed_ratio(monkeypatch):
+    from showcase.style_transfer import bench
+
+    monkeypatch.setattr(bench, "COMPARISON_SIZE", 48)
+    monkeypatch.setattr(bench, "GATYS_ITERATIONS", 30)
+    monkeypatch.setattr(bench, "KERAS_IO_MAX_STEPS", 40)
+    monkeypatch.setattr(bench, "LOSS_SCALES", (1e3, 1e5))
+    monkeypatch.setattr(bench, "SCALE_TRIAL_STEPS", 3)
+    (row,) = bench.comparisons(bench.Loaded(_RandomNetworkStyleTransfer, {}))
+    assert row["keras_io_loss_scale"] in (1e3, 1e5)
+    assert row["ours_s"] > 0 and row["keras_io_steps"] <= 40
+    assert row["speed_ratio"] > 0 and "keras-io recipe" in row["summary"]
+
+
+class _RandomNetworkStyleTransfer:
+    """Stands in for StyleTransfer with the weight-free loss network, so no download is needed."""
+
+    network = None
+
+    @classmethod
+    def loss_network(cls, name="squeezenet"):
+        if cls.network is None:
+            cls.network = LossNetwork("random")
+        return cls.network

@@ -23,6 +23,7 @@ from showcase.style_transfer.samples import landscape, swirls
 MAX_RUNS = 3
 FAST_SIZES = (256, 512, 1024)
 COMPARISON_SIZE = 256
+GATYS_ITERATIONS = 300  # the UI's default
 KERAS_IO_MAX_STEPS = 4000
 LOSS_SCALES = (1e2, 1e3, 1e4, 1e5, 1e6)
 SCALE_TRIAL_STEPS = 200
@@ -101,7 +102,7 @@ def comparisons(loaded):
     size = (COMPARISON_SIZE, COMPARISON_SIZE)
     content = np.asarray(landscape(size), np.float32)
     style = np.asarray(swirls(size), np.float32)
-    settings = GatysSettings(size=COMPARISON_SIZE)
+    settings = GatysSettings(size=COMPARISON_SIZE, iterations=GATYS_ITERATIONS)
 
     # Ours, with its defaults; its final loss (measured at full size) is the target.
     optimise(content.astype(np.uint8), [style.astype(np.uint8)], settings, network, 10**9)
