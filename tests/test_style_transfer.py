@@ -124,3 +124,12 @@ class _RandomNetworkStyleTransfer:
         if cls.network is None:
             cls.network = LossNetwork("random")
         return cls.network
+
+
+def test_uint8_and_float_pictures_give_the_same_features():
+    network = LossNetwork("random")
+    picture = np.asarray(_picture(7))
+    as_uint8 = network.features(picture[None])
+    as_float = network.features(picture[None].astype("float32"))
+    for layer in network.spec.style_layers:
+        np.testing.assert_allclose(as_uint8[layer], as_float[layer], rtol=1e-5)

@@ -192,6 +192,8 @@ class LossNetwork:
         """RGB in [0, 255] -> what this network was trained on."""
         from keras import ops
 
+        # uint8 pictures would make the mean subtraction wrap around in integer arithmetic.
+        rgb = ops.cast(rgb, "float32")
         if self.spec.name in ("squeezenet", "random", "vgg19"):
             return ops.flip(rgb, axis=-1) - CAFFE_BGR_MEAN  # Caffe: BGR, mean-subtracted
         return rgb / 127.5 - 1.0  # MobileNet: [-1, 1]
