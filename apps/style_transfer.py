@@ -23,6 +23,7 @@ LOSS_NETWORKS = {
 CONCURRENCY_LIMIT = 1
 # A fast style takes a fraction of a second; a few may run side by side.
 FAST_CONCURRENCY_LIMIT = 2
+VIDEO_TYPES = [".mp4", ".webm", ".mov", ".gif"]
 REPORT_EVERY = 20
 
 
@@ -61,6 +62,8 @@ def render(checkpoint: str | None = None) -> LazyModel:
         _render_fast(loaded, checkpoint)
     with gr.Tab("Optimise (Gatys)"):
         _render_gatys(loaded)
+    with gr.Tab("Video"):
+        _render_video(loaded, checkpoint)
     return loaded
 
 
@@ -163,6 +166,109 @@ def _render_fast(loaded: LazyModel, checkpoint) -> None:
         gallery,
         api_name="style_transfer_fast_gallery",
         concurrency_id="style_transfer_fast",
+    )
+
+
+def _sample_clip() -> str:
+    """The project's drawn clip (a balloon over a landscape), written once as an example."""
+    from showcase.style_transfer.video import synthetic_clip, write_clip
+
+    path = Path(tempfile.gettempdir()) / "showcase-style-samples" / "balloon.mp4"
+    if not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        write_clip(synthetic_clip(16, (192, 144)), path, fps=8)
+    return str(path)
+
+
+def _render_video(loaded: LazyModel, checkpoint) -> None:
+    choices = _style_choices(checkpoint)
+    methods = ["Fast style", "Optimise (Gatys)"]
+
+    @user_errors
+    def stylise_clip(clip, method, style_name, painting, consistent, max_frames, size, iterations):
+        from showcase.style_transfer.gatys import GatysSettings
+        from showcase.style_transfer.video import (
+            flicker,
+            read_clip,
+            stylize_video_fast,
+            stylize_video_gatys,
+            write_clip,
+        )
+
+        if clip is None:
+            raise gr.Error("Upload a clip (mp4, webm or gif), or click the example, first.")
+        decoded = read_clip(clip, max_frames=int(max_frames), max_side=int(size))
+        styles, network = loaded.get()
+        if method == methods[0]:
+            if style_name not in styles:
+                raise gr.Error("Pick one of the fast styles (none is installed?).")
+            what = _label(style_name)
+            reports = stylize_video_fast(
+                decoded.frames, styles[style_name].stylize_array, consistent=bool(consistent)
+            )
+        else:
+            if painting is None:
+                raise gr.Error("Upload the painting whose style the clip should take.")
+            what = f"Gatys optimisation, {int(iterations)} steps per frame"
+            reports = stylize_video_gatys(
+                decoded.frames,
+                painting,
+                GatysSettings(iterations=int(iterations)),
+                network,
+                consistent=bool(consistent),
+            )
+        final = None
+        for report in reports:
+            final = report
+            status = (
+                f"**{what}** — frame {report.frame + 1}/{report.total_frames}, "
+                f"{report.fraction:.0%} done, {report.seconds:.1f} s"
+            )
+            yield None, report.image, status
+        out = Path(tempfile.mkdtemp(prefix="showcase-video-")) / "stylised.mp4"
+        write_clip(final.frames, out, fps=decoded.fps)
+        mode = "consistent (flow-guided)" if consistent else "naive (frame by frame)"
+        status = (
+            f"**{what}**, {mode}: {len(final.frames)} frames of "
+            f"{final.frames.shape[2]}x{final.frames.shape[1]} px in {final.seconds:.1f} s. "
+            f"Flicker (mean change of still pixels between frames, 0-255): "
+            f"**{flicker(final.frames, decoded.frames):.2f}**."
+        )
+        if decoded.notice:
+            status += f"  \n{decoded.notice}"
+        yield str(out), final.image, status
+
+    gr.Markdown(
+        "Styling every frame on its own makes a clip flicker: tiny changes lead to different "
+        "brush strokes. Ruder et al. (2016) carry the previous stylised frame along the motion "
+        "(optical flow) and keep the new frame close to it wherever the flow can be trusted. "
+        "Untick *consistent* to see the difference; the flicker figure measures it."
+    )
+    with gr.Row():
+        with gr.Column():
+            clip = gr.File(label="Clip (mp4, webm, mov or gif)", file_types=VIDEO_TYPES)
+            method = gr.Radio(methods, value=methods[0], label="Method")
+            style = gr.Dropdown(
+                choices, value=choices[0][1] if choices else None, label="Fast style"
+            )
+            painting = gr.Image(label="Painting (for Gatys)", type="pil", image_mode="RGB")
+            consistent = gr.Checkbox(value=True, label="Temporally consistent (optical flow)")
+            max_frames = gr.Slider(2, 48, value=24, step=1, label="Frames (at most)")
+            size = gr.Slider(64, 384, value=256, step=32, label="Frame size (longer side, px)")
+            iterations = gr.Slider(10, 300, value=60, step=10, label="Gatys steps per frame")
+            button = gr.Button("Stylise the clip", variant="primary")
+            gr.Examples([[_sample_clip()]], inputs=[clip], label="A clip drawn by the project")
+        with gr.Column():
+            video = gr.Video(label="Stylised clip", format="mp4")
+            frame = gr.Image(label="Current frame", type="numpy", format="png")
+            status = gr.Markdown()
+    button.click(
+        stylise_clip,
+        [clip, method, style, painting, consistent, max_frames, size, iterations],
+        [video, frame, status],
+        api_name="style_transfer_video",
+        concurrency_limit=CONCURRENCY_LIMIT,
+        concurrency_id="style_transfer",
     )
 
 

@@ -59,7 +59,17 @@ Exported from the showcase project with `showcase export-space {demo} DIR`.
 """
 
 # Distribution names whose installed versions the Space pins (the ones showcase was tested with).
-REQUIREMENTS = ("tensorflow", "keras", "numpy", "pillow", "gradio", "platformdirs")
+REQUIREMENTS = (
+    "tensorflow",
+    "keras",
+    "numpy",
+    "pillow",
+    "gradio",
+    "platformdirs",
+    "opencv-python-headless",
+    "av",
+    "imageio",
+)
 
 
 def _installed_version(distribution: str) -> str | None:

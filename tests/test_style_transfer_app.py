@@ -163,3 +163,55 @@ def test_fast_styles_refuse_bad_input_with_a_message(client, pictures):
         api_name="/style_transfer_fast",
     )
     assert Image.open(image).size == (128, 85)
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory):
+    from showcase.style_transfer.video import synthetic_clip, write_clip
+
+    folder = tmp_path_factory.mktemp("clips")
+    write_clip(synthetic_clip(4, (64, 48)), folder / "clip.mp4", fps=4)
+    (folder / "broken.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42 not really a video")
+    return folder
+
+
+def run_video(client, clip_path, method="Fast style", painting=None, consistent=True, frames=4):
+    from gradio_client import handle_file
+
+    job = client.submit(
+        handle_file(str(clip_path)),
+        method,
+        "starry_night",
+        handle_file(str(painting)) if painting else None,
+        consistent,
+        frames,
+        64,
+        10,
+        api_name="/style_transfer_video",
+    )
+    return job.result(), job.outputs()
+
+
+def test_a_clip_comes_back_stylised_with_its_flicker(client, clip, pictures):
+    (video, _, status), updates = run_video(client, clip / "clip.mp4", frames=3)
+    assert len(updates) >= 3, "every frame should be shown as it is done"
+    assert "3 frames of 64x48 px" in status and "Flicker" in status
+    from showcase.style_transfer.video import read_clip
+
+    assert read_clip(video if isinstance(video, str) else video["video"]).frames.shape == (3, 48, 64, 3)
+    (_, _, status), _ = run_video(
+        client, clip / "clip.mp4", "Optimise (Gatys)", pictures / "painting.png", frames=2
+    )
+    assert "Gatys optimisation, 10 steps per frame" in status and "2 frames" in status
+
+
+def test_bad_clips_get_messages_and_the_server_keeps_serving(client, clip):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError) as raised:
+        run_video(client, clip / "broken.mp4")
+    assert "Traceback" not in str(raised.value) and "video" in str(raised.value)
+    with pytest.raises(AppError, match="painting"):
+        run_video(client, clip / "clip.mp4", "Optimise (Gatys)")
+    (_, _, status), _ = run_video(client, clip / "clip.mp4", frames=2)
+    assert "2 frames" in status

@@ -15,6 +15,12 @@ What differs from the paper and why:
   SqueezeNet, MobileNet and VGG19 alike.
 - Small loss networks (SqueezeNet v1.1 by default) instead of VGG19, for CPU speed; VGG19 is
   available when its weights can be downloaded.
+
+For video (``video.py``), :func:`optimise` optionally starts from a given picture instead of the
+content (``initial``: the previous stylised frame warped by optical flow, kept at every stage's
+start where ``initial_mask`` is 1) and adds Ruder, Dosovitskiy & Brox's (2016, "Artistic style
+transfer for videos") short-term temporal loss (``temporal``: see :class:`TemporalTerm`).
+Without those arguments nothing changes.
 """
 
 from __future__ import annotations
@@ -82,6 +88,34 @@ class Progress:
     notice: str = ""
 
 
+@dataclasses.dataclass
+class TemporalTerm:
+    """Ruder et al.'s (2016) short-term temporal loss: stay close to the previous frame's result.
+
+    ``previous`` is the previous stylised frame warped into this frame by optical flow, (height,
+    width, 3) in [0, 255]; ``mask`` is (height, width) in [0, 1], 1 where that warp can be trusted
+    and 0 on disoccluded pixels and motion boundaries. The loss is
+
+        mean over pixels and channels of mask * (image - previous)**2 / 255**2,
+
+    i.e. Ruder et al.'s ``1/D * sum c * (x - w)**2`` with pixels measured in units of the full
+    range, so it lies in [0, 1] like the other (normalised) losses. It is multiplied by
+    ``weight``; a mean difference of 10 grey levels costs only ``weight * 0.0015``, so useful
+    weights are in the thousands (``video.py`` uses 10000).
+    """
+
+    previous: np.ndarray
+    mask: np.ndarray
+    weight: float
+
+
+def temporal_loss(image, previous, mask):
+    """See :class:`TemporalTerm`; ``mask`` is (batch, height, width, 1) and broadcasts."""
+    from keras import ops
+
+    return ops.mean(mask * ops.square(image - previous)) / (255.0 * 255.0)
+
+
 def _luminance(rgb: np.ndarray) -> np.ndarray:
     return rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
@@ -133,6 +167,24 @@ def _split_steps(iterations: int, stages: int) -> list[int]:
     return steps
 
 
+def _picture_losses(network: LossNetwork, image, target_content, target_grams) -> dict:
+    """Content, style and total-variation losses of ``image`` (not yet weighted)."""
+    spec = network.spec
+    total_layer_weight = sum(spec.style_layer_weights)
+    layer_weights = {
+        layer: weight / total_layer_weight
+        for layer, weight in zip(spec.style_layers, spec.style_layer_weights, strict=True)
+    }
+    features = network.features(image)
+    c_loss = content_loss(features[spec.content_layer], target_content)
+    s_loss = 0.0
+    for share, grams in target_grams:
+        for layer, target in grams.items():
+            layer_loss = style_loss(gram_matrix(features[layer]), target)
+            s_loss += share * layer_weights[layer] * layer_loss
+    return {"content": c_loss, "style": s_loss, "tv": total_variation_loss(image)}
+
+
 def _loss_and_gradient(network: LossNetwork):
     """The traced loss + gradient of ``network``, built once and reused by every request.
 
@@ -144,31 +196,73 @@ def _loss_and_gradient(network: LossNetwork):
     cached = getattr(network, "_gatys_loss_and_gradient", None)
     if cached is not None:
         return cached
-    spec = network.spec
-    total_layer_weight = sum(spec.style_layer_weights)
-    layer_weights = {
-        layer: weight / total_layer_weight
-        for layer, weight in zip(spec.style_layers, spec.style_layer_weights, strict=True)
-    }
 
     @tf.function(reduce_retracing=True)
     def loss_and_gradient(image, target_content, target_grams, weights):
         with tf.GradientTape() as tape:
             tape.watch(image)
-            features = network.features(image)
-            c_loss = content_loss(features[spec.content_layer], target_content)
-            s_loss = 0.0
-            for share, grams in target_grams:
-                for layer, target in grams.items():
-                    layer_loss = style_loss(gram_matrix(features[layer]), target)
-                    s_loss += share * layer_weights[layer] * layer_loss
-            tv_loss = total_variation_loss(image)
-            total = weights[0] * c_loss + weights[1] * s_loss + weights[2] * tv_loss
-        losses = {"total": total, "content": c_loss, "style": s_loss, "tv": tv_loss}
-        return losses, tape.gradient(total, image)
+            losses = _picture_losses(network, image, target_content, target_grams)
+            total = (
+                weights[0] * losses["content"]
+                + weights[1] * losses["style"]
+                + weights[2] * losses["tv"]
+            )
+        return {"total": total, **losses}, tape.gradient(total, image)
 
     network._gatys_loss_and_gradient = loss_and_gradient
     return loss_and_gradient
+
+
+def _temporal_loss_and_gradient(network: LossNetwork):
+    """Like :func:`_loss_and_gradient` plus the temporal term; a separate traced function so the
+    plain one keeps its signature. The warped previous frame, its mask and the four weights are
+    tensor arguments, so successive video frames reuse one trace.
+    """
+    import tensorflow as tf
+
+    cached = getattr(network, "_gatys_temporal_loss_and_gradient", None)
+    if cached is not None:
+        return cached
+
+    @tf.function(reduce_retracing=True)
+    def loss_and_gradient(image, target_content, target_grams, weights, previous, mask):
+        with tf.GradientTape() as tape:
+            tape.watch(image)
+            losses = _picture_losses(network, image, target_content, target_grams)
+            losses["temporal"] = temporal_loss(image, previous, mask)
+            total = (
+                weights[0] * losses["content"]
+                + weights[1] * losses["style"]
+                + weights[2] * losses["tv"]
+                + weights[3] * losses["temporal"]
+            )
+        return {"total": total, **losses}, tape.gradient(total, image)
+
+    network._gatys_temporal_loss_and_gradient = loss_and_gradient
+    return loss_and_gradient
+
+
+def _mask_at(mask, size: tuple[int, int]) -> np.ndarray:
+    """A (height, width) or (height, width, 1) mask in [0, 1] -> (height, width) at ``size``."""
+    mask = np.asarray(mask, dtype=np.float32)
+    if mask.ndim == 3 and mask.shape[-1] == 1:
+        mask = mask[..., 0]
+    if mask.ndim != 2:
+        raise InputError("a mask must be a (height, width) array")
+    if (mask.shape[1], mask.shape[0]) != tuple(size):
+        image = Image.fromarray(mask)  # 2-D float32: mode "F"
+        mask = np.asarray(image.resize(size, Image.BILINEAR), dtype=np.float32)
+    return np.clip(mask, 0.0, 1.0)
+
+
+def _as_start(array, size: tuple[int, int]) -> np.ndarray:
+    """An (height, width, 3) picture in [0, 255] at ``size`` (width, height), as float32."""
+    array = np.asarray(array, dtype=np.float32)
+    if array.ndim != 3 or array.shape[-1] != 3:
+        raise InputError("the initial and previous pictures must be RGB arrays")
+    if (array.shape[1], array.shape[0]) == tuple(size):
+        return array
+    return _resize(array, size)
 
 
 def optimise(
@@ -177,10 +271,21 @@ def optimise(
     settings: GatysSettings | None = None,
     network: LossNetwork | None = None,
     report_every: int = 10,
+    *,
+    initial=None,
+    initial_mask=None,
+    temporal: TemporalTerm | None = None,
 ) -> Iterator[Progress]:
     """Yield :class:`Progress` every ``report_every`` steps and once at the end (the result).
 
     ``content`` and each of ``styles`` (one or two) may be paths, bytes, PIL images or arrays.
+
+    For video frames: ``initial`` (an RGB array, resized to the content's size if needed) is the
+    starting picture instead of the content, and ``temporal`` adds the temporal loss (reported
+    as ``losses["temporal"]``). With several stages, every stage starts from ``initial`` where
+    ``initial_mask`` ((height, width) in [0, 1], default all ones) is 1, and where it is 0 from
+    the previous stage's result (the content for the first stage): coarse stages then work only
+    on the masked-out pixels (for video: those the warped previous frame cannot supply).
     """
     import tensorflow as tf
 
@@ -201,10 +306,17 @@ def optimise(
     # Fewer iterations than stages: keep the finest stages, so the result is full size.
     stage_sizes = _stage_sizes(content_image.size, settings.stages)[-settings.iterations :]
     steps_per_stage = _split_steps(settings.iterations, len(stage_sizes))
-    loss_and_gradient = _loss_and_gradient(network)
-    weights = tf.constant(
-        [settings.content_weight, settings.style_weight, settings.tv_weight], tf.float32
-    )
+    weight_list = [settings.content_weight, settings.style_weight, settings.tv_weight]
+    if temporal is None:
+        loss_and_gradient = _loss_and_gradient(network)
+    else:
+        if temporal.weight < 0:
+            raise InputError("the temporal weight cannot be negative")
+        loss_and_gradient = _temporal_loss_and_gradient(network)
+        weight_list.append(temporal.weight)
+        previous_full = _as_start(temporal.previous, content_image.size)
+        mask_full = _mask_at(temporal.mask, content_image.size)
+    weights = tf.constant(weight_list, tf.float32)
     optimizer_image = None
     step = 0
     started = time.perf_counter()
@@ -230,7 +342,22 @@ def optimise(
                 )
             )
 
+        temporal_args = ()
+        if temporal is not None:
+            full_size = size == content_image.size
+            previous_stage = previous_full if full_size else _resize(previous_full, size)
+            mask_stage = _mask_at(mask_full, size)
+            if settings.preserve_colour:  # the optimisation runs on luminance only
+                previous_stage = _luminance_only(previous_stage, previous_stage)
+            temporal_args = (
+                tf.constant(previous_stage[None]),
+                tf.constant(mask_stage[None, :, :, None]),
+            )
+
         start = content_stage if optimizer_image is None else _resize(optimizer_image, size)
+        if initial is not None:
+            keep = 1.0 if initial_mask is None else _mask_at(initial_mask, size)[..., None]
+            start = start + keep * (_as_start(initial, size) - start)
         if settings.preserve_colour:
             start = _luminance_only(start, start)
         image = tf.Variable(start[None])
@@ -239,7 +366,7 @@ def optimise(
 
         for stage_step in range(stage_steps):
             losses, gradient = loss_and_gradient(
-                tf.convert_to_tensor(image), target_content, target_grams, weights
+                tf.convert_to_tensor(image), target_content, target_grams, weights, *temporal_args
             )
             optimizer.apply_gradients([(gradient, image)])
             image.assign(tf.clip_by_value(image, 0.0, 255.0))
