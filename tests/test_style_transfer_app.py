@@ -198,7 +198,8 @@ def test_a_clip_comes_back_stylised_with_its_flicker(client, clip, pictures):
     assert "3 frames of 64x48 px" in status and "Flicker" in status
     from showcase.style_transfer.video import read_clip
 
-    assert read_clip(video if isinstance(video, str) else video["video"]).frames.shape == (3, 48, 64, 3)
+    path = video if isinstance(video, str) else video["video"]
+    assert read_clip(path).frames.shape == (3, 48, 64, 3)
     (_, _, status), _ = run_video(
         client, clip / "clip.mp4", "Optimise (Gatys)", pictures / "painting.png", frames=2
     )
