@@ -92,8 +92,9 @@ def format_table(results: list[dict]) -> str:
     )
 
 
-def record_in_cards(results: list[dict]) -> list[str]:
-    """Write each checkpoint's figures into its model card's ``benchmark`` field."""
+def record_in_cards(results: list[dict], comparisons: list[dict] | None = None) -> list[str]:
+    """Write each checkpoint's figures (latencies, and comparisons that name the checkpoint)
+    into its model card's ``benchmark`` field."""
     from pathlib import Path
 
     from showcase import checkpoints
@@ -111,6 +112,13 @@ def record_in_cards(results: list[dict]) -> list[str]:
             "runs": rows[0]["runs"],
             "command": f"showcase bench {rows[0]['demo']} --runs {rows[0]['runs']}",
         }
+        own = [
+            {k: v for k, v in row.items() if k not in ("demo", "checkpoint")}
+            for row in comparisons or []
+            if row.get("checkpoint") == path
+        ]
+        if own:
+            card.benchmark["comparisons"] = own
         card.write(card_path)
         updated.append(str(card_path))
     return updated

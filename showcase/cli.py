@@ -250,7 +250,7 @@ def _bench(args) -> int:
     if args.update_card:
         from showcase.bench import record_in_cards
 
-        for path in record_in_cards(results):
+        for path in record_in_cards(results, comparisons):
             print(f"updated {path}")
     return 0
 

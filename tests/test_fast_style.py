@@ -210,3 +210,34 @@ def test_evaluate_without_the_painting_says_where_to_point(two_styles, tmp_path,
     )
     err = capsys.readouterr().err
     assert code == 2 and "--paintings" in err and err.count("\n") == 1
+
+
+def test_bench_measures_video_flicker_and_records_it_in_the_cards(two_styles, monkeypatch):
+    from showcase import bench as showcase_bench
+    from showcase.style_transfer import bench
+
+    monkeypatch.setattr(bench, "CLIP_FRAMES", 3)
+    monkeypatch.setattr(bench, "CLIP_SIZE", (48, 32))
+    monkeypatch.setattr(bench, "VIDEO_GATYS_ITERATIONS", 3)
+    monkeypatch.setattr(bench, "FAST_SIZES", (32,))
+    loaded = bench.load(two_styles / "checkpoints")
+    rows = bench._video_comparisons(loaded)
+    assert [row["comparison"] for row in rows] == [
+        "video flicker, fast style dots",
+        "video flicker, fast style stripes",
+        "video flicker, Gatys, 3 steps per frame",
+    ]
+    assert all(row["flicker_naive"] >= 0 and row["flicker_consistent"] >= 0 for row in rows)
+    results = [
+        {
+            "demo": "style_transfer",
+            "checkpoint": rows[0]["checkpoint"],
+            "case": "fast dots 32x32",
+            "cold_load_s": 0.1,
+            "median_ms": 1.0,
+            "runs": 1,
+        }
+    ]
+    (updated,) = showcase_bench.record_in_cards(results, rows)
+    card = checkpoints.ModelCard.read(updated)
+    assert card.benchmark["comparisons"][0]["comparison"] == "video flicker, fast style dots"
