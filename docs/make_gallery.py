@@ -1,6 +1,6 @@
-"""Regenerate docs/gallery/*.png: the project's drawn examples, before and after Gatys transfer.
+"""Regenerate docs/gallery/*: the project's drawn examples, before and after style transfer.
 
-python docs/make_gallery.py
+python docs/make_gallery.py            # Gatys pair, fast styles, video frames
 """
 
 from pathlib import Path
@@ -31,4 +31,27 @@ if __name__ == "__main__":
     )
     side_by_side(photo, painting, stylised, coloured).save(
         OUT / "gatys_landscape_swirls.png", optimize=True
+    )
+
+    # Every fast style that is installed (shipped, or your own), at 512 px.
+    big = landscape((512, 341))
+    styles = StyleTransfer.available_styles()
+    side_by_side(
+        big,
+        *(StyleTransfer.from_pretrained(name, path).stylize(big) for name, path in styles.items()),
+    ).save(OUT / "fast_styles_landscape.png", optimize=True)
+
+    # Video: frames 8-11 of the drawn clip, frame by frame (top) and consistent (bottom).
+    from showcase.style_transfer.gatys import GatysSettings
+    from showcase.style_transfer.video import stylize_video_gatys, synthetic_clip
+
+    clip = synthetic_clip(16, (192, 144))
+    rows = []
+    for consistent in (False, True):
+        *_, last = stylize_video_gatys(
+            clip, painting, GatysSettings(iterations=60), consistent=consistent
+        )
+        rows.append(np.concatenate(list(last.frames[8:12]), axis=1))
+    Image.fromarray(np.concatenate(rows, axis=0)).save(
+        OUT / "video_naive_vs_consistent.png", optimize=True
     )

@@ -59,11 +59,14 @@ DEMOS: dict[str, Demo] = {
         Demo(
             name="style_transfer",
             title="Neural style transfer",
-            paper="A Neural Algorithm of Artistic Style (Gatys, Ecker & Bethge 2015) and "
-            "Preserving Color in Neural Artistic Style Transfer (Gatys et al. 2016)",
+            paper="A Neural Algorithm of Artistic Style (Gatys, Ecker & Bethge 2015); "
+            "Preserving Color in Neural Artistic Style Transfer (Gatys et al. 2016); "
+            "Perceptual Losses for Real-Time Style Transfer (Johnson, Alahi & Fei-Fei 2016); "
+            "Artistic Style Transfer for Videos (Ruder, Dosovitskiy & Brox 2016)",
             paper_url="https://arxiv.org/abs/1508.06576",
             app="showcase.apps.style_transfer",
             bench="showcase.style_transfer.bench",
+            checkpoint_names=("starry_night", "wave", "the_scream"),
             training="showcase.style_transfer.train",
         ),
     ]

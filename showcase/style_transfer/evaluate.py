@@ -67,6 +67,12 @@ def _mean(rows: list[dict], key: str) -> float:
     return round(float(np.mean([row[key] for row in rows])), 4)
 
 
+def split_label(folder, count: int) -> str:
+    """E.g. "BSDS500/test (200 photos at 256 px)": the folder with its parent, for the card."""
+    folder = Path(folder).expanduser().resolve()
+    return f"{folder.parent.name}/{folder.name} ({count} photos at {EVAL_SIZE} px)"
+
+
 def load_photos(folder, size: int | None = None) -> list[np.ndarray]:
     """Every photo under ``folder``, scaled to ``size`` px on the longer side, as float arrays."""
     from showcase.images import fit_within, open_image
@@ -137,7 +143,7 @@ def evaluate(
                 "demo": DEMO,
                 "style": name,
                 "checkpoint": str(path),
-                "split": f"{Path(data).name} ({len(photos)} photos at {EVAL_SIZE} px)",
+                "split": split_label(data, len(photos)),
                 **score_style(style, painting, photos, network),
                 "card_value": style.card.metric.get("value") if style.card else None,
             }

@@ -118,7 +118,8 @@ def train(config: FastStyleTrainConfig) -> Path:
             "split": "training crops",
             "value": round(float(history.history["loss"][-1]), 4),
         },
-        train_command=f"showcase train {DEMO} --style {config.style} --content-dir {content_dir}",
+        train_command=f"showcase train {DEMO} --style {config.style} --content-dir {content_dir}"
+        + (f" --eval-dir {config.eval_dir}" if config.eval_dir else ""),
         training_time_s=round(training_time, 1),
         hardware=checkpoints.hardware_summary(),
         hyperparameters={
@@ -149,7 +150,7 @@ def _record_evaluation(path: Path, config: FastStyleTrainConfig) -> None:
 
     from showcase.images import open_image
     from showcase.style_transfer.api import StyleTransfer
-    from showcase.style_transfer.evaluate import EVAL_SIZE, load_photos, score_style
+    from showcase.style_transfer.evaluate import load_photos, score_style, split_label
     from showcase.style_transfer.loss_networks import LossNetwork
 
     style = StyleTransfer.from_pretrained(path.name.removesuffix(".keras"), path)
@@ -159,7 +160,7 @@ def _record_evaluation(path: Path, config: FastStyleTrainConfig) -> None:
     card = style.card
     card.metric = {
         "name": row["metric"],
-        "split": f"{Path(config.eval_dir).name} ({len(photos)} photos at {EVAL_SIZE} px)",
+        "split": split_label(config.eval_dir, len(photos)),
         "value": row["value"],
         "content_loss": row["content_loss"],
         "loss_network": row["loss_network"],
