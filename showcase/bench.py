@@ -22,6 +22,7 @@ from showcase import registry
 class Case:
     call: Callable[[], object]
     checkpoint: str = ""
+    max_runs: int | None = None  # slow cases (an optimisation of seconds) cap their repetitions
 
 
 def _median_ms(call, runs: int) -> float:
@@ -42,8 +43,6 @@ def run_benchmarks(
     for name in demo_names:
         demo = registry.get(name)
         module = demo.bench_module()
-        # Slow cases (an optimisation of several seconds) cap their repetitions.
-        case_runs = min(runs, getattr(module, "MAX_RUNS", runs))
         started = time.perf_counter()
         loaded = module.load(checkpoint)
         load_s = time.perf_counter() - started
@@ -57,6 +56,7 @@ def run_benchmarks(
         first_s = time.perf_counter() - started
         for case, measured in cases.items():
             call = measured.call
+            case_runs = min(runs, measured.max_runs or runs)
             results.append(
                 {
                     "demo": name,
@@ -103,6 +103,7 @@ def record_in_cards(results: list[dict], comparisons: list[dict] | None = None) 
     for path in dict.fromkeys(r["checkpoint"] for r in results if r["checkpoint"]):
         card_path = checkpoints.card_path_for(Path(path))
         card = checkpoints.ModelCard.read(card_path)
+        earlier = card.benchmark.get("comparisons")
         rows = [r for r in results if r["checkpoint"] == path]
         card.benchmark = {
             "hardware": checkpoints.hardware_summary(),
@@ -117,8 +118,9 @@ def record_in_cards(results: list[dict], comparisons: list[dict] | None = None) 
             for row in comparisons or []
             if row.get("checkpoint") == path
         ]
-        if own:
-            card.benchmark["comparisons"] = own
+        if own or (comparisons is None and earlier):
+            # A run without comparisons (--no-compare) keeps the ones measured before.
+            card.benchmark["comparisons"] = own or earlier
         card.write(card_path)
         updated.append(str(card_path))
     return updated

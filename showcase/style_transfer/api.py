@@ -25,9 +25,10 @@ class StyleTransfer:
         self.transformer = transformer
         self.card = card
         self.path = path
-        # Traced once; reduce_retracing lets picture sizes vary without tracing again.
+        # Traced once for any picture size (one picture at a time).
         self._forward = tf.function(
-            lambda images: self.transformer(images, training=False), reduce_retracing=True
+            lambda images: self.transformer(images, training=False),
+            input_signature=[tf.TensorSpec([1, None, None, 3], tf.float32)],
         )
 
     @staticmethod
