@@ -33,6 +33,9 @@ def test_wheel_ships_apps_and_models_inside_showcase(tmp_path):
     assert "showcase/apps/hub.py" in names and "showcase/apps/sentiment.py" in names
     assert "showcase/models/sentiment/sst2_bilstm.keras" in names
     assert "showcase/models/sentiment/sst2_bilstm.card.json" in names
+    for style in ("starry_night", "wave", "the_scream"):
+        assert f"showcase/models/style_transfer/{style}.keras" in names
+        assert f"showcase/models/style_transfer/{style}.card.json" in names
     top_level = {name.split("/")[0] for name in names}
     assert "apps" not in top_level and "models" not in top_level
     assert any(name.endswith("entry_points.txt") for name in names)

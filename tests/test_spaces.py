@@ -41,3 +41,18 @@ def test_exported_space_starts_and_answers(tmp_path, tiny_checkpoint, capsys):
     with served([sys.executable, str(space / "app.py")], port, cwd=tmp_path, env=env) as client:
         label, _, _ = client.predict("the film was wonderful", api_name="/sentiment_classify")
         assert label["label"] in ("positive", "negative")
+
+
+def test_a_space_for_style_transfer_carries_every_fast_style(tmp_path):
+    from showcase.spaces import export_space
+
+    space = export_space("style_transfer", tmp_path / "space")
+    shipped = sorted(p.name for p in (space / "checkpoints" / "style_transfer").iterdir())
+    assert shipped == [
+        f"{name}{suffix}"
+        for name in ("starry_night", "the_scream", "wave")
+        for suffix in (".card.json", ".keras")
+    ]
+    readme = (space / "README.md").read_text()
+    assert "`wave.keras`: style loss" in readme
+    assert "opencv-python-headless==" in (space / "requirements.txt").read_text()
