@@ -1,1 +1,1 @@
-"""Shipped checkpoints (installed as ``showcase.models``): <demo>/<name>.keras + <name>.card.json."""
+"""Shipped checkpoints (installed as ``showcase.models``): <demo>/<name>.keras + card."""
