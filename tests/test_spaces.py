@@ -43,9 +43,10 @@ def test_exported_space_starts_and_answers(tmp_path, tiny_checkpoint, capsys):
         assert label["label"] in ("positive", "negative")
 
 
-def test_a_space_for_style_transfer_carries_every_fast_style(tmp_path):
+def test_a_space_for_style_transfer_carries_every_fast_style(tmp_path, monkeypatch):
     from showcase.spaces import export_space
 
+    monkeypatch.setenv("SHOWCASE_HOME", str(tmp_path / "no_own_styles"))
     space = export_space("style_transfer", tmp_path / "space")
     shipped = sorted(p.name for p in (space / "checkpoints" / "style_transfer").iterdir())
     assert shipped == [
