@@ -12,6 +12,7 @@ import gradio as gr
 
 from showcase import registry
 from showcase.apps.common import LazyModel, header, standalone_page, user_errors
+from showcase.style_transfer.paintings import label_for
 
 DEMO = registry.get("style_transfer")
 LOSS_NETWORKS = {
@@ -85,7 +86,6 @@ def _answering(checkpoint) -> str:
 
 def _style_choices(checkpoint) -> list[tuple[str, str]]:
     from showcase import checkpoints
-    from showcase.style_transfer.paintings import label_for
 
     return [(label_for(name), name) for name in checkpoints.available(DEMO.name, checkpoint)]
 
@@ -110,7 +110,7 @@ def _render_fast(loaded: LazyModel, checkpoint) -> None:
         picture, notice = style.stylize_with_notice(photo, int(size))
         seconds = time.perf_counter() - started
         status = (
-            f"**{_label(style_name)}** — {picture.width}x{picture.height} px in "
+            f"**{label_for(style_name)}** — {picture.width}x{picture.height} px in "
             f"{seconds * 1000:.0f} ms (one pass of a {style.transformer.count_params():,}-"
             "parameter network)."
         )
@@ -123,7 +123,9 @@ def _render_fast(loaded: LazyModel, checkpoint) -> None:
         styles, _ = loaded.get()
         if not styles:
             raise gr.Error("No fast style is installed; train one with `showcase train`.")
-        return [(style.stylize(photo, int(size)), _label(name)) for name, style in styles.items()]
+        return [
+            (style.stylize(photo, int(size)), label_for(name)) for name, style in styles.items()
+        ]
 
     gr.Markdown(
         "A small network was trained once per painting, on hundreds of photos, to do what the "
@@ -202,7 +204,7 @@ def _render_video(loaded: LazyModel, checkpoint) -> None:
         if method == methods[0]:
             if style_name not in styles:
                 raise gr.Error("Pick one of the fast styles (none is installed?).")
-            what = _label(style_name)
+            what = label_for(style_name)
             reports = stylize_video_fast(
                 decoded.frames, styles[style_name].stylize_array, consistent=bool(consistent)
             )
@@ -270,12 +272,6 @@ def _render_video(loaded: LazyModel, checkpoint) -> None:
         concurrency_limit=CONCURRENCY_LIMIT,
         concurrency_id="style_transfer",
     )
-
-
-def _label(name: str) -> str:
-    from showcase.style_transfer.paintings import label_for
-
-    return label_for(name)
 
 
 def _render_gatys(loaded: LazyModel) -> None:

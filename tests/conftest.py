@@ -128,3 +128,26 @@ def wait_for_http(url: str, timeout: float = 60.0, process=None) -> None:
         except OSError:
             time.sleep(0.5)
     raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+def train_tiny_style(painting, photos, out, **changes):
+    """A fast style trained for a step or two at toy size (weight-free loss network, no XLA)."""
+    import dataclasses
+
+    from showcase.style_transfer.train import FastStyleTrainConfig, train
+
+    config = FastStyleTrainConfig(
+        style=str(painting),
+        content_dir=str(photos),
+        epochs=1,
+        steps_per_epoch=1,
+        batch_size=2,
+        crop_size=32,
+        width=0.25,
+        residual_blocks=1,
+        loss_network="random",
+        jit_compile=False,
+        out=str(out),
+        verbose=0,
+    )
+    return train(dataclasses.replace(config, **changes))

@@ -2,6 +2,7 @@ import keras
 import numpy as np
 import pytest
 
+from conftest import train_tiny_style
 from showcase import checkpoints
 from showcase.style_transfer.loss_networks import LossNetwork
 from showcase.style_transfer.model import FastStyleTrainer, build_transformer, stylize_array
@@ -54,25 +55,8 @@ def _photos_and_painting(folder, painting_name, count, seed):
 
 
 def test_training_saves_a_checkpoint_with_a_card(tmp_path):
-    from showcase.style_transfer.train import FastStyleTrainConfig, train
-
     photos, painting = _photos_and_painting(tmp_path, "painting.png", count=3, seed=3)
-    path = train(
-        FastStyleTrainConfig(
-            style=str(painting),
-            content_dir=str(photos),
-            epochs=1,
-            steps_per_epoch=2,
-            batch_size=2,
-            crop_size=32,
-            width=0.25,
-            residual_blocks=1,
-            loss_network="random",
-            jit_compile=False,
-            out=str(tmp_path),
-            verbose=0,
-        )
-    )
+    path = train_tiny_style(painting, photos, tmp_path, steps_per_epoch=2)
     card = checkpoints.ModelCard.read(checkpoints.card_path_for(path))
     assert path.name == "painting.keras" and card.metric["value"] > 0
     assert "random" in card.hyperparameters["loss_network_title"].lower()
@@ -129,29 +113,12 @@ def test_a_missing_style_names_the_train_command():
 @pytest.fixture(scope="module")
 def two_styles(tmp_path_factory):
     """Two tiny trained styles in one folder, plus the photos and paintings they came from."""
-    from showcase.style_transfer.train import FastStyleTrainConfig, train
-
     folder = tmp_path_factory.mktemp("styles")
     photos, first = _photos_and_painting(folder, "dots.png", count=3, seed=5)
     second = folder / "stripes.png"
     second.write_bytes(first.read_bytes())
     for painting in (first, second):
-        train(
-            FastStyleTrainConfig(
-                style=str(painting),
-                content_dir=str(photos),
-                epochs=1,
-                steps_per_epoch=1,
-                batch_size=2,
-                crop_size=32,
-                width=0.25,
-                residual_blocks=1,
-                loss_network="random",
-                jit_compile=False,
-                out=str(folder / "checkpoints"),
-                verbose=0,
-            )
-        )
+        train_tiny_style(painting, photos, folder / "checkpoints")
     return folder
 
 

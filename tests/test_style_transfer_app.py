@@ -3,7 +3,7 @@
 import pytest
 from PIL import Image
 
-from conftest import free_port
+from conftest import free_port, train_tiny_style
 from showcase.style_transfer.samples import landscape, swirls
 
 pytestmark = pytest.mark.slow
@@ -14,27 +14,12 @@ NETWORK = "SqueezeNet v1.1 (fast, default)"
 @pytest.fixture(scope="module")
 def style_folder(tmp_path_factory):
     """A tiny trained fast style named after a shipped painting, so its label is the painting's."""
-    from showcase.style_transfer.train import FastStyleTrainConfig, train
-
     folder = tmp_path_factory.mktemp("fast")
     (folder / "photos").mkdir()
     landscape((64, 48)).save(folder / "photos" / "photo.png")
     swirls((48, 48)).save(folder / "starry_night.png")
-    train(
-        FastStyleTrainConfig(
-            style=str(folder / "starry_night.png"),
-            content_dir=str(folder / "photos"),
-            epochs=1,
-            steps_per_epoch=1,
-            batch_size=1,
-            crop_size=32,
-            width=0.25,
-            residual_blocks=1,
-            loss_network="random",
-            jit_compile=False,
-            out=str(folder / "checkpoints"),
-            verbose=0,
-        )
+    train_tiny_style(
+        folder / "starry_night.png", folder / "photos", folder / "checkpoints", batch_size=1
     )
     return folder / "checkpoints"
 

@@ -37,8 +37,14 @@ def _painting_for(card, paintings: str | None) -> Path:
     )
 
 
-def objective_terms(network, content: np.ndarray, painting: np.ndarray, result: np.ndarray):
-    """Gatys's content and style losses of ``result`` (all RGB float arrays in [0, 255])."""
+def objective_terms(
+    network, content: np.ndarray, painting: np.ndarray, result: np.ndarray, painting_grams=None
+):
+    """Gatys's content and style losses of ``result`` (all RGB float arrays in [0, 255]).
+
+    ``painting_grams``: a dict to keep the painting's Gram matrices in, by picture size, so
+    scoring many photos of the same size looks at the painting once.
+    """
     from PIL import Image
 
     from showcase.style_transfer.losses import content_loss, gram_matrix, style_loss
@@ -46,17 +52,19 @@ def objective_terms(network, content: np.ndarray, painting: np.ndarray, result: 
     spec = network.spec
     scale = max(result.shape[:2]) / max(painting.shape[:2])
     size = (max(32, round(painting.shape[1] * scale)), max(32, round(painting.shape[0] * scale)))
-    painting = np.asarray(
-        Image.fromarray(painting.astype(np.uint8)).resize(size, Image.LANCZOS), np.float32
-    )
-    targets = network.features(painting[None])
+    painting_grams = {} if painting_grams is None else painting_grams
+    if size not in painting_grams:
+        resized = np.asarray(
+            Image.fromarray(painting.astype(np.uint8)).resize(size, Image.LANCZOS), np.float32
+        )
+        features = network.features(resized[None])
+        painting_grams[size] = {layer: gram_matrix(features[layer]) for layer in spec.style_layers}
+    targets = painting_grams[size]
     wanted = network.features(content[None])
     got = network.features(result[None])
     total_weight = sum(spec.style_layer_weights)
     style = sum(
-        weight
-        / total_weight
-        * float(style_loss(gram_matrix(got[layer]), gram_matrix(targets[layer])))
+        weight / total_weight * float(style_loss(gram_matrix(got[layer]), targets[layer]))
         for layer, weight in zip(spec.style_layers, spec.style_layer_weights, strict=True)
     )
     content_value = float(content_loss(got[spec.content_layer], wanted[spec.content_layer]))
@@ -90,15 +98,19 @@ def score_style(style, painting: np.ndarray, photos, network, gatys_photos: int 
     from showcase.style_transfer.gatys import GatysSettings, optimise
 
     gatys_photos = GATYS_PHOTOS if gatys_photos is None else gatys_photos
+    grams = {}
     fast = [
-        objective_terms(network, photo, painting, style.stylize_array(photo.astype(np.uint8)))
+        objective_terms(
+            network, photo, painting, style.stylize_array(photo.astype(np.uint8)), grams
+        )
         for photo in photos
     ]
     gatys = []
     settings = GatysSettings(size=max(photos[0].shape[:2]), iterations=GATYS_ITERATIONS)
     for photo in photos[:gatys_photos]:
         *_, final = optimise(photo.astype(np.uint8), [painting], settings, network, 10**9)
-        gatys.append(objective_terms(network, photo, painting, np.asarray(final.image, np.float32)))
+        result = np.asarray(final.image, np.float32)
+        gatys.append(objective_terms(network, photo, painting, result, grams))
     row = {
         "metric": "style loss (Gatys objective, lower is better)",
         "value": _mean(fast, "style"),
