@@ -1,6 +1,7 @@
 """Regenerate docs/gallery/*: the project's drawn examples, before and after style transfer.
 
-python docs/make_gallery.py            # Gatys pair, fast styles, video frames
+python docs/make_gallery.py            # everything
+python docs/make_gallery.py dcgan      # only the named demo's figures (style_transfer, dcgan)
 """
 
 from pathlib import Path
@@ -22,8 +23,7 @@ def side_by_side(*images: Image.Image) -> Image.Image:
     return Image.fromarray(np.concatenate([np.asarray(image) for image in resized], axis=1))
 
 
-if __name__ == "__main__":
-    OUT.mkdir(exist_ok=True)
+def style_transfer_figures():
     photo, painting = landscape((384, 256)), swirls((384, 256))
     stylised = StyleTransfer.optimize(photo, painting, size=384, iterations=300)
     coloured = StyleTransfer.optimize(
@@ -55,3 +55,28 @@ if __name__ == "__main__":
     Image.fromarray(np.concatenate(rows, axis=0)).save(
         OUT / "video_naive_vs_consistent.png", optimize=True
     )
+
+
+def dcgan_figures():
+    """Every digit by row at seed 0, and a walk between two seeds for three digits."""
+    from showcase.dcgan import DigitGenerator
+    from showcase.dcgan.model import grid
+
+    generator = DigitGenerator.from_pretrained()
+    rows = generator.generate(list(np.repeat(np.arange(10), 12)), seed=0)
+    walks = np.concatenate([generator.interpolate(3, 8, 12, digit) for digit in (2, 5, 8)])
+    for name, images in (("dcgan_digits", rows), ("dcgan_interpolation", walks)):
+        picture = Image.fromarray(grid(images, 12))
+        picture.resize((picture.width * 2, picture.height * 2), Image.NEAREST).save(
+            OUT / f"{name}.png", optimize=True
+        )
+
+
+FIGURES = {"style_transfer": style_transfer_figures, "dcgan": dcgan_figures}
+
+if __name__ == "__main__":
+    import sys
+
+    OUT.mkdir(exist_ok=True)
+    for name in sys.argv[1:] or FIGURES:
+        FIGURES[name]()

@@ -69,6 +69,18 @@ DEMOS: dict[str, Demo] = {
             checkpoint_names=("starry_night", "wave", "the_scream"),
             training="showcase.style_transfer.train",
         ),
+        Demo(
+            name="dcgan",
+            title="DCGAN: draw digits",
+            paper="Unsupervised Representation Learning with Deep Convolutional GANs (Radford, "
+            "Metz & Chintala 2015); Conditional Generative Adversarial Nets (Mirza & Osindero "
+            "2014); cGANs with Projection Discriminator (Miyato & Koyama 2018)",
+            paper_url="https://arxiv.org/abs/1511.06434",
+            app="showcase.apps.dcgan",
+            bench="showcase.dcgan.bench",
+            checkpoint_names=("mnist_digits",),
+            training="showcase.dcgan.train",
+        ),
     ]
 }
 

@@ -151,3 +151,64 @@ def train_tiny_style(painting, photos, out, **changes):
         verbose=0,
     )
     return train(dataclasses.replace(config, **changes))
+
+
+def write_mnist_idx(folder, images, labels):
+    """MNIST's gzipped IDX files (``t10k-*``), as the shipped data and the original download."""
+    import gzip
+    import struct
+
+    import numpy as np
+
+    from showcase.dcgan import data
+
+    header = struct.pack(">IIII", 0x803, len(images), 28, 28)
+    with gzip.open(folder / data.IMAGES_FILE, "wb") as handle:
+        handle.write(header + np.asarray(images, np.uint8).tobytes())
+    with gzip.open(folder / data.LABELS_FILE, "wb") as handle:
+        handle.write(
+            struct.pack(">II", 0x801, len(labels)) + np.asarray(labels, np.uint8).tobytes()
+        )
+    return folder
+
+
+def drawn_digits(count: int, seed: int = 0):
+    """(images, labels): digits typed in Pillow's default font at random places, MNIST-shaped."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    rng = np.random.default_rng(seed)
+    font = ImageFont.load_default(size=20)
+    labels = np.arange(count) % 10
+    images = np.zeros((count, 28, 28), np.uint8)
+    for index, label in enumerate(labels):
+        picture = Image.new("L", (28, 28))
+        x, y = rng.integers(4, 12), rng.integers(0, 6)
+        ImageDraw.Draw(picture).text((x, y), str(label), fill=255, font=font)
+        images[index] = picture
+    return images, labels
+
+
+@pytest.fixture(scope="session")
+def tiny_mnist_dir(tmp_path_factory):
+    """2,100 drawn digits in IDX files: 100 to train on, 2,000 held out (the real split's size)."""
+    images, labels = drawn_digits(2100)
+    return write_mnist_idx(tmp_path_factory.mktemp("mnist"), images, labels)
+
+
+@pytest.fixture(scope="session")
+def tiny_dcgan(tiny_mnist_dir, tmp_path_factory):
+    """A toy-width conditional DCGAN trained for one step, with its judge and card."""
+    from showcase.dcgan.train import DCGANTrainConfig, train
+
+    out = tmp_path_factory.mktemp("tiny_dcgan")
+    return train(
+        DCGANTrainConfig(
+            data=str(tiny_mnist_dir),
+            epochs=1,
+            width=4,
+            classifier_epochs=1,
+            out=str(out),
+            verbose=0,
+        )
+    )

@@ -1,12 +1,12 @@
 """The conditional DCGAN's pieces: data reading, shapes, one training step, save/load."""
 
 import gzip
-import struct
 
 import keras
 import numpy as np
 import pytest
 
+from conftest import write_mnist_idx
 from showcase.dcgan import data
 from showcase.dcgan.model import (
     ConditionalGAN,
@@ -19,20 +19,11 @@ from showcase.dcgan.model import (
 from showcase.errors import DataError
 
 
-def write_idx(folder, images, labels):
-    """MNIST's IDX format, gzipped, as the shipped data and the original download have it."""
-    header = struct.pack(">IIII", 0x803, len(images), 28, 28)
-    with gzip.open(folder / data.IMAGES_FILE, "wb") as handle:
-        handle.write(header + images.astype(np.uint8).tobytes())
-    with gzip.open(folder / data.LABELS_FILE, "wb") as handle:
-        handle.write(struct.pack(">II", 0x801, len(labels)) + labels.astype(np.uint8).tobytes())
-
-
 def test_idx_files_read_back_and_split_the_same_way_every_time(tmp_path):
     rng = np.random.default_rng(0)
     images = rng.integers(0, 255, (50, 28, 28))
     labels = np.arange(50) % 10
-    write_idx(tmp_path, images, labels)
+    write_mnist_idx(tmp_path, images, labels)
     digits = data.read_idx_folder(tmp_path)
     np.testing.assert_array_equal(digits.images, images)
     np.testing.assert_array_equal(digits.labels, labels)

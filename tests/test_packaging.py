@@ -36,6 +36,10 @@ def test_wheel_ships_apps_and_models_inside_showcase(tmp_path):
     for style in ("starry_night", "wave", "the_scream"):
         assert f"showcase/models/style_transfer/{style}.keras" in names
         assert f"showcase/models/style_transfer/{style}.card.json" in names
+    for model in ("mnist_digits", "evaluator/digit_classifier"):
+        assert f"showcase/models/dcgan/{model}.keras" in names
+        assert f"showcase/models/dcgan/{model}.card.json" in names
+    assert "showcase/apps/dcgan.py" in names
     top_level = {name.split("/")[0] for name in names}
     assert "apps" not in top_level and "models" not in top_level
     assert any(name.endswith("entry_points.txt") for name in names)

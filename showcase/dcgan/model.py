@@ -12,7 +12,8 @@ What differs from the papers and why:
 - The discriminator is a projection discriminator (Miyato & Koyama 2018, "cGANs with Projection
   Discriminator"): its score is ``w . h + embed(label) . h`` over its features ``h``, which
   conditions it more reliably than concatenating the label to the image.
-- 28x28 output (7 -> 14 -> 28) instead of the paper's 64x64, for MNIST.
+- 28x28 output (7 -> 14 -> 28, two upsamplings) for MNIST; folders of pictures get the paper's
+  64x64 (4 -> 8 -> 16 -> 32 -> 64, channels 1024 -> 512 -> 256 -> 128 at width 64).
 """
 
 from __future__ import annotations
@@ -25,22 +26,46 @@ NOISE_DIM = 100
 CLASSES = 10
 
 
-def build_generator(noise_dim: int = NOISE_DIM, classes: int = CLASSES, width: int = 64):
-    """(noise, label) -> (28, 28, 1) image in [-1, 1]."""
+def upsamplings(image_size: int) -> tuple[int, int]:
+    """(start size, number of 2x upsamplings): 28 -> (7, 2), 32 -> (4, 3), 64 -> (4, 4)."""
+    size, steps = image_size, 0
+    while size % 2 == 0 and size // 2 >= 4:
+        size, steps = size // 2, steps + 1
+    if steps == 0 or size > 7:
+        raise ValueError(f"image size {image_size} is not 4..7 times a power of two (28, 32, 64)")
+    return size, steps
+
+
+def build_generator(
+    noise_dim: int = NOISE_DIM,
+    classes: int = CLASSES,
+    width: int = 64,
+    image_size: int = 28,
+    channels: int = 1,
+):
+    """(noise, label) -> (image_size, image_size, channels) image in [-1, 1].
+
+    A projection to ``start x start x width*2^steps`` maps, then ``steps`` strided transposed
+    convolutions that halve the channels and double the size; the last one emits the image.
+    """
+    start, steps = upsamplings(image_size)
     noise = keras.Input(shape=(noise_dim,), name="noise")
     label = keras.Input(shape=(), dtype="int32", name="label")
     embedded = layers.Embedding(classes, 32, name="label_embedding")(label)
     x = layers.Concatenate(name="noise_and_label")([noise, embedded])
-    x = layers.Dense(7 * 7 * 4 * width, use_bias=False, name="project")(x)
+    maps = width * 2**steps
+    x = layers.Dense(start * start * maps, use_bias=False, name="project")(x)
     x = layers.BatchNormalization(name="project_bn")(x)
     x = layers.ReLU(name="project_relu")(x)
-    x = layers.Reshape((7, 7, 4 * width), name="to_maps")(x)
-    x = layers.Conv2DTranspose(2 * width, 4, strides=2, padding="same", use_bias=False, name="up1")(
-        x
-    )
-    x = layers.BatchNormalization(name="up1_bn")(x)
-    x = layers.ReLU(name="up1_relu")(x)
-    x = layers.Conv2DTranspose(1, 4, strides=2, padding="same", name="up2")(x)
+    x = layers.Reshape((start, start, maps), name="to_maps")(x)
+    for step in range(1, steps):
+        maps //= 2
+        x = layers.Conv2DTranspose(
+            maps, 4, strides=2, padding="same", use_bias=False, name=f"up{step}"
+        )(x)
+        x = layers.BatchNormalization(name=f"up{step}_bn")(x)
+        x = layers.ReLU(name=f"up{step}_relu")(x)
+    x = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", name=f"up{steps}")(x)
     image = layers.Activation("tanh", dtype="float32", name="image")(x)
     return keras.Model([noise, label], image, name="generator")
 
@@ -73,15 +98,27 @@ class ProjectionScore(layers.Layer):
         return {**super().get_config(), "classes": self.classes}
 
 
-def build_discriminator(classes: int = CLASSES, width: int = 64):
-    """(image in [-1, 1], label) -> real/fake logit."""
-    image = keras.Input(shape=(28, 28, 1), name="image")
+def build_discriminator(
+    classes: int = CLASSES, width: int = 64, image_size: int = 28, channels: int = 1
+):
+    """(image in [-1, 1], label) -> real/fake logit; mirrors the generator with strided convs."""
+    _, steps = upsamplings(image_size)
+    image = keras.Input(shape=(image_size, image_size, channels), name="image")
     label = keras.Input(shape=(), dtype="int32", name="label")
-    x = layers.Conv2D(width, 4, strides=2, padding="same", name="down1")(image)
-    x = layers.LeakyReLU(0.2, name="down1_lrelu")(x)  # no batch norm on the input layer (paper)
-    x = layers.Conv2D(2 * width, 4, strides=2, padding="same", use_bias=False, name="down2")(x)
-    x = layers.BatchNormalization(name="down2_bn")(x)
-    x = layers.LeakyReLU(0.2, name="down2_lrelu")(x)
+    x = image
+    for step in range(1, steps + 1):
+        first = step == 1
+        x = layers.Conv2D(
+            width * 2 ** (step - 1),
+            4,
+            strides=2,
+            padding="same",
+            use_bias=first,
+            name=f"down{step}",
+        )(x)
+        if not first:  # no batch norm on the input layer (paper)
+            x = layers.BatchNormalization(name=f"down{step}_bn")(x)
+        x = layers.LeakyReLU(0.2, name=f"down{step}_lrelu")(x)
     features = layers.Flatten(name="features")(x)
     logit = ProjectionScore(classes, name="score")([features, label])
     return keras.Model([image, label], logit, name="discriminator")
@@ -128,9 +165,8 @@ class ConditionalGAN(keras.Model):
                 ops.zeros_like(fake_logits), fake_logits
             )
         variables = self.discriminator.trainable_variables
-        self.d_optimizer.apply_gradients(
-            zip(tape.gradient(d_loss, variables), variables, strict=True)
-        )
+        gradients = tape.gradient(self.d_optimizer.scale_loss(d_loss), variables)
+        self.d_optimizer.apply_gradients(zip(gradients, variables, strict=True))
 
         noise = keras.random.normal((batch, self.noise_dim), seed=self.seed_generator)
         with tf.GradientTape() as tape:
@@ -139,9 +175,8 @@ class ConditionalGAN(keras.Model):
             # The non-saturating generator loss of Goodfellow et al. (2014).
             g_loss = _bce(ops.ones_like(fake_logits), fake_logits)
         variables = self.generator.trainable_variables
-        self.g_optimizer.apply_gradients(
-            zip(tape.gradient(g_loss, variables), variables, strict=True)
-        )
+        gradients = tape.gradient(self.g_optimizer.scale_loss(g_loss), variables)
+        self.g_optimizer.apply_gradients(zip(gradients, variables, strict=True))
 
         self.d_tracker.update_state(d_loss)
         self.g_tracker.update_state(g_loss)
@@ -149,50 +184,63 @@ class ConditionalGAN(keras.Model):
 
 
 def _bce(targets, logits):
+    logits = ops.cast(logits, "float32")  # float16 under mixed precision
     return ops.mean(keras.losses.binary_crossentropy(targets, logits, from_logits=True))
 
 
 def to_uint8(images):
-    """Generator output in [-1, 1], (count, 28, 28, 1) -> uint8 (count, 28, 28)."""
+    """Generator output in [-1, 1], (count, h, w, c) -> uint8 (count, h, w) grey or (.., 3)."""
     import numpy as np
 
-    pixels = (np.asarray(images)[..., 0] + 1.0) * 127.5
-    return np.clip(np.round(pixels), 0, 255).astype(np.uint8)
+    images = np.asarray(images)
+    if images.shape[-1] == 1:
+        images = images[..., 0]
+    return np.clip(np.round((images + 1.0) * 127.5), 0, 255).astype(np.uint8)
 
 
-def grid(images, columns: int):
-    """uint8 (count, h, w) -> one (rows*h, columns*w) picture, row by row, 2 px gaps."""
+def grid(images, columns: int, gap: int = 2):
+    """uint8 (count, h, w[, 3]) -> one picture, row by row, with black gaps between tiles."""
     import numpy as np
 
-    count, height, width = images.shape
+    count, height, width = images.shape[:3]
     rows = -(-count // columns)
-    canvas = np.zeros((rows * (height + 2) - 2, columns * (width + 2) - 2), np.uint8)
+    canvas = np.zeros(
+        (rows * (height + gap) - gap, columns * (width + gap) - gap, *images.shape[3:]), np.uint8
+    )
     for index, image in enumerate(images):
-        top, left = (index // columns) * (height + 2), (index % columns) * (width + 2)
+        top, left = (index // columns) * (height + gap), (index % columns) * (width + gap)
         canvas[top : top + height, left : left + width] = image
     return canvas
 
 
+def classes_of(generator) -> int:
+    """How many classes a generator was trained with (1: unconditional)."""
+    return int(generator.get_layer("label_embedding").input_dim)
+
+
 class SampleGridCallback(keras.callbacks.Callback):
-    """Saves a grid of generated digits (one row per class, fixed noise) after every epoch."""
+    """Saves a grid of generated images (one row per class, fixed noise) after every epoch."""
 
     def __init__(self, folder, per_class: int = 10, seed: int = 0):
         super().__init__()
-        import numpy as np
-
         self.folder = folder
-        rng = np.random.default_rng(seed)
-        self.noise = rng.standard_normal((CLASSES * per_class, NOISE_DIM)).astype("float32")
-        self.labels = np.repeat(np.arange(CLASSES), per_class).astype("int32")
         self.per_class = per_class
+        self.seed = seed
 
     def on_epoch_end(self, epoch, logs=None):
         from pathlib import Path
 
+        import numpy as np
         from PIL import Image
 
+        generator = self.model.generator
+        classes = classes_of(generator)
+        rows = classes if classes > 1 else self.per_class
+        rng = np.random.default_rng(self.seed)
+        noise = rng.standard_normal((rows * self.per_class, generator.input[0].shape[-1]))
+        labels = np.repeat(np.arange(rows) % classes, self.per_class).astype("int32")
+        images = generator([noise.astype("float32"), labels], training=False)
         folder = Path(self.folder)
         folder.mkdir(parents=True, exist_ok=True)
-        images = self.model.generator([self.noise, self.labels], training=False)
         picture = grid(to_uint8(images), self.per_class)
         Image.fromarray(picture).save(folder / f"epoch_{epoch + 1:03d}.png")

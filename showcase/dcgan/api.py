@@ -1,0 +1,170 @@
+"""The import API: ``DigitGenerator.from_pretrained().generate(digits=[3, 7], seed=0)``."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from showcase.errors import InputError
+
+DEMO = "dcgan"
+CHECKPOINT_NAME = "mnist_digits"
+MAX_SEED = 2**31 - 1
+MAX_NOISE_STRENGTH = 2.0
+MAX_IMAGES = 256  # a 16x16 grid
+MAX_INTERPOLATION_STEPS = 32
+
+
+def check_seed(seed, what: str = "seed") -> int:
+    if isinstance(seed, float) and seed.is_integer():
+        seed = int(seed)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise InputError(f"The {what} must be a whole number, not {seed!r}.")
+    if not 0 <= seed <= MAX_SEED:
+        raise InputError(f"The {what} must be between 0 and {MAX_SEED:,}; {seed:,} is not.")
+    return int(seed)
+
+
+def check_noise_strength(strength) -> float:
+    try:
+        strength = float(strength)
+    except (TypeError, ValueError):
+        raise InputError(f"The noise strength must be a number, not {strength!r}.") from None
+    if not math.isfinite(strength) or not 0.0 <= strength <= MAX_NOISE_STRENGTH:
+        raise InputError(
+            f"The noise strength must be between 0 and {MAX_NOISE_STRENGTH:g}; {strength:g} is not."
+        )
+    return strength
+
+
+def check_count(count, most: int = MAX_IMAGES, what: str = "number of images") -> int:
+    if isinstance(count, float) and count.is_integer():
+        count = int(count)  # sliders send 8.0
+    if isinstance(count, bool) or not isinstance(count, int | np.integer):
+        raise InputError(f"The {what} must be a whole number, not {count!r}.")
+    if not 1 <= count <= most:
+        raise InputError(f"The {what} must be between 1 and {most}; {count} is not.")
+    return int(count)
+
+
+def noise_for(seed: int, count: int, noise_dim: int) -> np.ndarray:
+    """The seed's noise vectors; the first ``k`` are the same whatever ``count`` is."""
+    return np.random.default_rng(seed).standard_normal((count, noise_dim)).astype("float32")
+
+
+def slerp(start: np.ndarray, end: np.ndarray, steps: int) -> np.ndarray:
+    """Points on the great circle from ``start`` to ``end`` (White 2016, "Sampling Generative
+    Networks"): Gaussian noise lives near a sphere, and a straight line cuts through its inside,
+    where the generator saw no training noise."""
+    cosine = np.dot(start, end) / (np.linalg.norm(start) * np.linalg.norm(end))
+    angle = np.arccos(np.clip(cosine, -1.0, 1.0))
+    fractions = np.linspace(0.0, 1.0, steps)[:, None]
+    if angle < 1e-6:
+        return ((1 - fractions) * start + fractions * end).astype("float32")
+    return (
+        (np.sin((1 - fractions) * angle) * start + np.sin(fractions * angle) * end) / np.sin(angle)
+    ).astype("float32")
+
+
+class DigitGenerator:
+    """A trained (class-conditional) DCGAN generator.
+
+    ``generate`` and ``interpolate`` return uint8 arrays, (count, 28, 28) for MNIST digits
+    ((count, h, w, 3) for a colour model); :func:`showcase.dcgan.model.grid` tiles them.
+    """
+
+    def __init__(self, model, path: Path | None = None, card=None):
+        import tensorflow as tf
+
+        from showcase.dcgan.model import classes_of
+
+        self.model = model
+        self.path = path
+        self.card = card
+        self.classes = classes_of(model)
+        self.noise_dim = int(model.input[0].shape[-1])
+        self.image_shape = tuple(int(side) for side in model.output.shape[1:])
+        # One trace for any batch size.
+        self._forward = tf.function(
+            lambda noise, labels: self.model([noise, labels], training=False),
+            input_signature=[
+                tf.TensorSpec([None, self.noise_dim], tf.float32),
+                tf.TensorSpec([None], tf.int32),
+            ],
+        )
+
+    @classmethod
+    def from_pretrained(cls, checkpoint=None, name: str = CHECKPOINT_NAME) -> DigitGenerator:
+        """The shipped generator, the user's own (``showcase train dcgan``), or a given file."""
+        from showcase import checkpoints
+
+        path = checkpoints.resolve(DEMO, name, checkpoint)
+        card_path = checkpoints.card_path_for(path)
+        card = checkpoints.ModelCard.read(card_path) if card_path.is_file() else None
+        return cls(checkpoints.load_model(path, DEMO), path, card)
+
+    @property
+    def is_digit_model(self) -> bool:
+        return self.classes == 10 and self.image_shape == (28, 28, 1)
+
+    def warm_up(self) -> DigitGenerator:
+        self._forward(np.zeros((1, self.noise_dim), "float32"), np.zeros((1,), "int32"))
+        return self
+
+    def check_digit(self, digit) -> int:
+        if isinstance(digit, bool) or not isinstance(digit, int | np.integer):
+            raise InputError(f"A digit must be a whole number, not {digit!r}.")
+        if not 0 <= digit < self.classes:
+            if self.classes == 1:
+                raise InputError("This generator has no classes; ask for 'any' (digits=None).")
+            raise InputError(
+                f"Digit {digit} is out of range: choose 0 to {self.classes - 1}, or 'any'."
+            )
+        return int(digit)
+
+    def _draw(self, noise: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        from showcase.dcgan.model import to_uint8
+
+        return to_uint8(self._forward(noise, labels.astype("int32")))
+
+    def generate(
+        self, digits=None, seed: int = 0, noise_strength: float = 1.0, count: int | None = None
+    ) -> np.ndarray:
+        """Draw images.
+
+        ``digits``: a list of classes (one image each), one class (``count`` images of it), or
+        ``None`` for "any" (``count`` images of classes picked by the seed). ``noise_strength``
+        scales the noise: 0 gives each class's "average" image, 1 the trained spread, up to 2.
+        """
+        seed = check_seed(seed)
+        strength = check_noise_strength(noise_strength)
+        if digits is None or isinstance(digits, int | np.integer):
+            count = check_count(1 if count is None else count)
+            if digits is None:
+                picker = np.random.default_rng([seed, 1])
+                labels = picker.integers(0, self.classes, count)
+            else:
+                labels = np.full(count, self.check_digit(digits))
+        else:
+            labels = np.array([self.check_digit(digit) for digit in digits], dtype=np.int64)
+            check_count(len(labels), what="number of digits")
+            if count is not None and count != len(labels):
+                raise InputError(f"count={count} but {len(labels)} digits were given")
+        noise = noise_for(seed, len(labels), self.noise_dim) * np.float32(strength)
+        return self._draw(noise, labels)
+
+    def interpolate(
+        self, seed_a: int, seed_b: int, steps: int = 8, digit: int | None = None
+    ) -> np.ndarray:
+        """``steps`` images walking the noise from ``seed_a``'s to ``seed_b``'s (first noise
+        vector of each, so the ends equal ``generate(digit, seed)``), for one class."""
+        seed_a, seed_b = check_seed(seed_a, "first seed"), check_seed(seed_b, "second seed")
+        steps = check_count(steps, MAX_INTERPOLATION_STEPS, "number of steps")
+        if steps < 2:
+            raise InputError("An interpolation needs at least 2 steps.")
+        digit = 0 if digit is None else self.check_digit(digit)
+        start = noise_for(seed_a, 1, self.noise_dim)[0]
+        end = noise_for(seed_b, 1, self.noise_dim)[0]
+        return self._draw(slerp(start, end, steps), np.full(steps, digit))

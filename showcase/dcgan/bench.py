@@ -1,0 +1,169 @@
+"""What ``showcase bench dcgan`` loads and times.
+
+Latency: drawing an 8x8 grid (the UI's default), a 16x16 grid (its cap), one digit, and a
+10-step interpolation.
+
+Comparison: training throughput (images per second) of this project's DCGAN against the keras-io
+recipe "GAN overriding Model.train_step" (fchollet, 2019; ``dcgan_overriding_train_step``) rebuilt
+for the same 28x28x1 digits with the same batch size, timed back to back on the same machine.
+That recipe's networks: a generator Dense(7*7*128) + LeakyReLU, two 4x4 stride-2 transposed
+convolutions of 128 channels with LeakyReLU and a 7x7 sigmoid convolution, latent size 128; a
+discriminator of two 3x3 stride-2 convolutions (64, 128) with LeakyReLU, global max pooling and
+one logit; Adam 3e-4; the discriminator sees real and fake images in one concatenated batch with
+noisy labels. Both train on the same batches: digits drawn by the shipped generator (throughput
+does not depend on what the pixels show, and the bench needs no dataset).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+BATCH_SIZE = 64
+WARMUP_STEPS = 5
+TIMED_STEPS = 40
+DATA_IMAGES = BATCH_SIZE * (WARMUP_STEPS + TIMED_STEPS)
+
+
+def load(checkpoint=None):
+    from showcase.dcgan import DigitGenerator
+
+    return DigitGenerator.from_pretrained(checkpoint).warm_up()
+
+
+def bench_cases(generator):
+    return {
+        "8x8 grid": lambda: generator.generate(None, seed=0, count=64),
+        "16x16 grid": lambda: generator.generate(None, seed=0, count=256),
+        "one digit": lambda: generator.generate([7], seed=0),
+        "interpolation, 10 steps": lambda: generator.interpolate(0, 1, 10, digit=3),
+    }
+
+
+def comparisons(generator):
+    return [training_throughput(generator)]
+
+
+def _keras_io_recipe():
+    """The keras-io recipe's GAN (see the module docstring), for 28x28x1 digits in [0, 1]."""
+    import keras
+    import tensorflow as tf
+    from keras import layers
+
+    latent = 128
+    discriminator = keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(64, 3, strides=2, padding="same"),
+            layers.LeakyReLU(0.2),
+            layers.Conv2D(128, 3, strides=2, padding="same"),
+            layers.LeakyReLU(0.2),
+            layers.GlobalMaxPooling2D(),
+            layers.Dense(1),
+        ]
+    )
+    generator = keras.Sequential(
+        [
+            keras.Input((latent,)),
+            layers.Dense(7 * 7 * 128),
+            layers.LeakyReLU(0.2),
+            layers.Reshape((7, 7, 128)),
+            layers.Conv2DTranspose(128, 4, strides=2, padding="same"),
+            layers.LeakyReLU(0.2),
+            layers.Conv2DTranspose(128, 4, strides=2, padding="same"),
+            layers.LeakyReLU(0.2),
+            layers.Conv2D(1, 7, padding="same", activation="sigmoid"),
+        ]
+    )
+
+    class RecipeGAN(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.generator, self.discriminator = generator, discriminator
+            self.d_optimizer = keras.optimizers.Adam(3e-4)
+            self.g_optimizer = keras.optimizers.Adam(3e-4)
+            self.loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
+
+        def train_step(self, data):
+            real = data[0] if isinstance(data, tuple) else data
+            batch = tf.shape(real)[0]
+            fakes = self.generator(tf.random.normal((batch, latent)))
+            images = tf.concat([fakes, real], axis=0)
+            labels = tf.concat([tf.ones((batch, 1)), tf.zeros((batch, 1))], axis=0)
+            labels += 0.05 * tf.random.uniform(tf.shape(labels))
+            with tf.GradientTape() as tape:
+                d_loss = self.loss_fn(labels, self.discriminator(images))
+            weights = self.discriminator.trainable_weights
+            self.d_optimizer.apply_gradients(
+                zip(tape.gradient(d_loss, weights), weights, strict=True)
+            )
+            with tf.GradientTape() as tape:
+                predictions = self.discriminator(self.generator(tf.random.normal((batch, latent))))
+                g_loss = self.loss_fn(tf.zeros((batch, 1)), predictions)
+            weights = self.generator.trainable_weights
+            self.g_optimizer.apply_gradients(
+                zip(tape.gradient(g_loss, weights), weights, strict=True)
+            )
+            return {"d_loss": d_loss, "g_loss": g_loss}
+
+    gan = RecipeGAN()
+    gan.compile()
+    return gan
+
+
+def _ours(generator):
+    from showcase.dcgan.model import (
+        ConditionalGAN,
+        build_discriminator,
+        build_generator,
+        upsamplings,
+    )
+
+    height, _, channels = generator.image_shape
+    shape = {"image_size": height, "channels": channels}
+    start, steps = upsamplings(height)
+    # The shipped network's width, read back from its projection: start^2 * width * 2^steps.
+    width_setting = generator.model.get_layer("project").units // (start * start * 2**steps)
+    gan = ConditionalGAN(
+        build_generator(generator.noise_dim, generator.classes, width_setting, **shape),
+        build_discriminator(generator.classes, width_setting, **shape),
+        noise_dim=generator.noise_dim,
+    )
+    gan.compile()
+    return gan
+
+
+def _images_per_second(gan, dataset) -> float:
+    gan.fit(dataset.take(WARMUP_STEPS), epochs=1, verbose=0, shuffle=False)  # traces the step
+    started = time.perf_counter()
+    gan.fit(dataset.skip(WARMUP_STEPS), epochs=1, verbose=0, shuffle=False)
+    return TIMED_STEPS * BATCH_SIZE / (time.perf_counter() - started)
+
+
+def training_throughput(generator) -> dict:
+    import tensorflow as tf
+
+    if not generator.is_digit_model:
+        return {"comparison": "training throughput", "skipped": "not a 28x28 digit generator"}
+    digits = generator.generate(None, seed=0, count=256)
+    images = np.resize(digits, (DATA_IMAGES, 28, 28))[..., None].astype("float32") / 255.0
+    labels = np.resize(np.arange(10), DATA_IMAGES).astype("int32")
+    ours = _images_per_second(
+        _ours(generator),
+        tf.data.Dataset.from_tensor_slices((images * 2 - 1, labels)).batch(BATCH_SIZE),
+    )
+    recipe = _images_per_second(
+        _keras_io_recipe(), tf.data.Dataset.from_tensor_slices(images).batch(BATCH_SIZE)
+    )
+    return {
+        "comparison": "training throughput vs keras-io dcgan_overriding_train_step",
+        "checkpoint": str(generator.path),
+        "batch_size": BATCH_SIZE,
+        "timed_steps": TIMED_STEPS,
+        "ours_images_per_s": round(ours, 1),
+        "keras_io_images_per_s": round(recipe, 1),
+        "speedup": round(ours / recipe, 2),
+        "summary": f"training throughput, batch {BATCH_SIZE}: ours {ours:.0f} images/s, "
+        f"keras-io recipe {recipe:.0f} images/s ({ours / recipe:.2f}x)",
+    }

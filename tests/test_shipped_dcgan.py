@@ -1,0 +1,45 @@
+"""The shipped digit generator: it loads safely, draws the digits asked for (judged by the shipped
+classifier), and, when the MNIST files are in ../shared, reproduces its model card."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from showcase.dcgan import DigitGenerator
+from showcase.dcgan.data import to_unit_range
+from showcase.dcgan.digit_classifier import logits_and_features
+from showcase.dcgan.evaluate import evaluate, find_classifier
+
+MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist_t10k"
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return DigitGenerator.from_pretrained()
+
+
+def test_shipped_generator_draws_the_requested_digits(shipped):
+    digits = np.repeat(np.arange(10), 10)
+    images = shipped.generate(list(digits), seed=7)
+    logits, _ = logits_and_features(find_classifier(shipped.path), to_unit_range(images))
+    assert (logits.argmax(axis=1) == digits).mean() >= 0.9
+
+
+def test_shipped_card_is_complete(shipped):
+    card = shipped.card
+    assert card.metric["value"] >= 0.95 and card.metric["diversity_passes"]
+    assert card.metric["frechet_distance"] > card.metric["frechet_real_vs_real"] > 0
+    assert 0 < card.training_time_s <= 20 * 60 and card.hardware.startswith("2 CPU cores")
+    assert card.benchmark["median_ms"]["8x8 grid"] < 100
+
+
+def test_shipped_card_is_reproduced_when_mnist_is_present(shipped):
+    if not MNIST.is_dir():
+        pytest.skip("../shared/data/mnist_t10k is not here")
+    result = evaluate(None, str(MNIST))
+    assert result["value"] == shipped.card.metric["value"]
+    assert result["frechet_distance"] == pytest.approx(
+        shipped.card.metric["frechet_distance"], 0.01
+    )
+    assert result["diversity_passes"]
