@@ -100,10 +100,18 @@ def environment_versions() -> dict:
 
 
 def hardware_summary() -> str:
-    import tensorflow as tf
+    import keras
 
-    gpus = tf.config.list_physical_devices("GPU")
-    accelerator = f"{len(gpus)} GPU" if gpus else "no GPU"
+    if keras.backend.backend() == "jax":
+        import jax
+
+        gpus = [device.device_kind for device in jax.devices() if device.platform == "gpu"]
+        accelerator = f"{len(gpus)} GPU ({gpus[0]}, JAX backend)" if gpus else "no GPU"
+    else:
+        import tensorflow as tf
+
+        gpus = tf.config.list_physical_devices("GPU")
+        accelerator = f"{len(gpus)} GPU" if gpus else "no GPU"
     return f"{os.cpu_count()} CPU cores, {accelerator}, {platform.machine()} {platform.system()}"
 
 

@@ -13,7 +13,24 @@ from showcase.errors import ShowcaseError
 STRATEGIES = ("auto", "default", "mirrored", "multiworker")
 
 
+class _SingleDevice:
+    """What a strategy offers, for Keras backends other than TensorFlow (one device)."""
+
+    num_replicas_in_sync = 1
+
+    def scope(self):
+        import contextlib
+
+        return contextlib.nullcontext()
+
+
 def make_strategy(name: str = "auto"):
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        if name not in ("auto", "default"):
+            raise ShowcaseError(f"--strategy {name} needs the TensorFlow backend")
+        return _SingleDevice()
     import tensorflow as tf
 
     gpus = tf.config.list_physical_devices("GPU")
@@ -35,10 +52,21 @@ def make_strategy(name: str = "auto"):
 def set_precision(mixed: bool) -> str:
     """Apply the precision policy; mixed precision without a GPU is refused (it slows CPUs down)."""
     import keras
-    import tensorflow as tf
 
-    if mixed and not tf.config.list_physical_devices("GPU"):
+    if mixed and not _has_gpu():
         raise ShowcaseError("--mixed-precision needs a GPU; none is visible to TensorFlow")
     policy = "mixed_float16" if mixed else "float32"
     keras.mixed_precision.set_global_policy(policy)
     return policy
+
+
+def _has_gpu() -> bool:
+    import keras
+
+    if keras.backend.backend() == "jax":
+        import jax
+
+        return any(device.platform == "gpu" for device in jax.devices())
+    import tensorflow as tf
+
+    return bool(tf.config.list_physical_devices("GPU"))

@@ -1,0 +1,136 @@
+"""The import API: ``Captioner.from_pretrained().caption(image, beam_size=3)``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from showcase.captioning.beam import Beam, beam_search, greedy
+from showcase.captioning.vocabulary import Vocabulary
+from showcase.errors import InputError
+
+DEMO = "captioning"
+CHECKPOINT_NAME = "scenes_show_and_tell"
+ATTENTION_CHECKPOINT_NAME = "scenes_attention"
+MAX_BEAM_SIZE = 10
+
+
+def check_beam_size(beam_size) -> int:
+    if isinstance(beam_size, float) and beam_size.is_integer():
+        beam_size = int(beam_size)
+    if isinstance(beam_size, bool) or not isinstance(beam_size, int | np.integer):
+        raise InputError(f"The beam size must be a whole number, not {beam_size!r}.")
+    if not 1 <= beam_size <= MAX_BEAM_SIZE:
+        raise InputError(
+            f"The beam size must be between 1 and {MAX_BEAM_SIZE}; {beam_size} is not."
+        )
+    return int(beam_size)
+
+
+class Captioner:
+    """A trained Show-and-Tell captioner (optionally with attention).
+
+    Images may be paths, bytes, PIL images or arrays in any mode; they are centre-cropped to a
+    square and resized to the model's input size.
+    """
+
+    def __init__(self, model, path: Path | None = None, card=None):
+        import tensorflow as tf
+
+        self.model = model
+        self.path = path
+        self.card = card
+        self.vocabulary = Vocabulary(model.tokens)
+        size, units = model.image_size, model.units
+        self._start = tf.function(
+            model.start, input_signature=[tf.TensorSpec([None, size, size, 3], tf.float32)]
+        )
+        self._step = tf.function(
+            model.step,
+            input_signature=[
+                tf.TensorSpec([None], tf.int32),
+                tf.TensorSpec([None, units], tf.float32),
+                tf.TensorSpec([None, units], tf.float32),
+                tf.TensorSpec([None, None, None], tf.float32),
+            ],
+        )
+
+    @classmethod
+    def from_pretrained(cls, checkpoint=None, name: str = CHECKPOINT_NAME) -> Captioner:
+        """A shipped or user-trained checkpoint by name, or a given ``.keras`` file or folder."""
+        from showcase import checkpoints
+
+        path = checkpoints.resolve(DEMO, name, checkpoint)
+        card_path = checkpoints.card_path_for(path)
+        card = checkpoints.ModelCard.read(card_path) if card_path.is_file() else None
+        return cls(checkpoints.load_model(path, DEMO), path, card)
+
+    @property
+    def has_attention(self) -> bool:
+        return bool(self.model.attention)
+
+    @property
+    def attention_grid(self) -> tuple[int, int]:
+        shape = self.model.encoder.output.shape
+        return int(shape[1]), int(shape[2])
+
+    def warm_up(self) -> Captioner:
+        self.caption(np.zeros((self.model.image_size, self.model.image_size, 3), np.uint8), 2)
+        return self
+
+    def prepare(self, image) -> np.ndarray:
+        """Any image -> float32 (1, size, size, 3) pixels in [0, 255]."""
+        from PIL import Image
+
+        from showcase.images import open_image
+
+        picture = open_image(image)
+        side = min(picture.size)
+        if side < 8:
+            raise InputError(f"This image is {picture.width}x{picture.height}; it is too small.")
+        left, top = (picture.width - side) // 2, (picture.height - side) // 2
+        square = picture.crop((left, top, left + side, top + side))
+        size = self.model.image_size
+        resized = square.resize((size, size), Image.BILINEAR if side > size else Image.NEAREST)
+        return np.asarray(resized, np.float32)[None]
+
+    def _decode(self, image, beam_size: int) -> list[Beam]:
+        h, c, regions = (np.asarray(t) for t in self._start(self.prepare(image)))
+
+        def step(words, state):
+            log_probs, h, c, weights = self._step(words, *state)
+            return (
+                np.asarray(log_probs),
+                (np.asarray(h), np.asarray(c), state[2]),
+                np.asarray(weights),
+            )
+
+        if beam_size == 1:
+            return [greedy(step, (h, c, regions), self.model.max_length)]
+
+        def expand(state, rows):
+            h, c, regions = state
+            return h[rows], c[rows], regions[np.zeros(len(rows), np.int64)]
+
+        return beam_search(step, (h, c, regions), beam_size, self.model.max_length, expand)
+
+    def caption(self, image, beam_size: int = 3) -> list[tuple[str, float]]:
+        """The ``beam_size`` likeliest captions with their log-probabilities, best first."""
+        beams = self._decode(image, check_beam_size(beam_size))
+        return [(self.vocabulary.decode(beam.words), beam.log_probability) for beam in beams]
+
+    def greedy_caption(self, image) -> tuple[str, float]:
+        return self.caption(image, beam_size=1)[0]
+
+    def attention(self, image, beam_size: int = 3) -> tuple[list[str], np.ndarray]:
+        """(words of the best caption, one attention map per word, (words, rows, columns))."""
+        if not self.has_attention:
+            raise InputError(
+                f"{self.path.name if self.path else 'This model'} has no attention; load the "
+                f"'{ATTENTION_CHECKPOINT_NAME}' checkpoint for attention maps."
+            )
+        best = self._decode(image, check_beam_size(beam_size))[0]
+        words = [self.vocabulary.tokens[i] for i in best.words]
+        maps = np.stack(best.attention[: len(words)]) if words else np.zeros((0, 1))
+        return words, maps.reshape(len(words), *self.attention_grid)
