@@ -91,9 +91,13 @@ def train(config: CaptioningTrainConfig) -> Path:
     import numpy as np
 
     from showcase.captioning.batches import CaptionBatches
-    from showcase.captioning.model import ShowAndTell, build_mobilenet_encoder
+    from showcase.captioning.model import ShowAndTell
     from showcase.distribute import make_strategy, set_precision
 
+    if config.encoder == "mobilenet":
+        # The ImageNet weights are not loaded into the encoder yet: refuse rather than train a
+        # "pretrained" encoder from random weights.
+        raise ShowcaseError("--encoder mobilenet is not available yet; use --encoder scratch")
     keras.utils.set_random_seed(config.seed)
     started = time.perf_counter()
     train_data, validation, vocabulary = _load_data(config)
@@ -112,11 +116,6 @@ def train(config: CaptioningTrainConfig) -> Path:
             dropout=config.dropout,
             max_length=config.max_length,
         )
-        if config.encoder == "mobilenet":
-            from showcase.captioning.encoders import imagenet_mobilenet_weights
-
-            pretrained = build_mobilenet_encoder(config.image_size, imagenet_mobilenet_weights())
-            model.encoder.set_weights(pretrained.get_weights())
         steps = -(-len(train_data.pairs()[0]) // config.batch_size) * config.epochs
         schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps, alpha=0.05)
         model.compile(
