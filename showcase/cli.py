@@ -215,8 +215,14 @@ def _evaluate(args) -> int:
     for row in result.get("results", [result]):
         card = row.get("card_value")
         card_text = f" (card: {card})" if card is not None else " (no card)"
-        what = f"{row['demo']} {row['style']}" if "style" in row else row["demo"]
+        name = row.get("style") or row.get("name")
+        what = f"{row['demo']} {name}" if name else row["demo"]
         print(f"{what}: {row['metric']} {row['value']} on {row['split']}{card_text}")
+        if "grounded_accuracy" in row:
+            print(
+                f"  grounded accuracy {row['grounded_accuracy']}, "
+                f"by number of objects {row['grounded_by_objects']}"
+            )
         paired = row.get("paired_with_gatys")
         if paired:
             print(

@@ -81,6 +81,17 @@ DEMOS: dict[str, Demo] = {
             checkpoint_names=("mnist_digits",),
             training="showcase.dcgan.train",
         ),
+        Demo(
+            name="captioning",
+            title="Image captioning",
+            paper="Show and Tell: A Neural Image Caption Generator (Vinyals et al. 2015); "
+            "Show, Attend and Tell (Xu et al. 2015); Knowing When to Look (Lu et al. 2017)",
+            paper_url="https://arxiv.org/abs/1411.4555",
+            app="showcase.apps.captioning",
+            bench="showcase.captioning.bench",
+            checkpoint_names=("scenes_attention",),
+            training="showcase.captioning.train",
+        ),
     ]
 }
 

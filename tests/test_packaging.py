@@ -40,6 +40,8 @@ def test_wheel_ships_apps_and_models_inside_showcase(tmp_path):
         assert f"showcase/models/dcgan/{model}.keras" in names
         assert f"showcase/models/dcgan/{model}.card.json" in names
     assert "showcase/apps/dcgan.py" in names
+    assert "showcase/models/captioning/scenes_attention.keras" in names
+    assert "showcase/apps/captioning.py" in names
     top_level = {name.split("/")[0] for name in names}
     assert "apps" not in top_level and "models" not in top_level
     assert any(name.endswith("entry_points.txt") for name in names)

@@ -1,5 +1,8 @@
-"""Image captioning (Show and Tell, Vinyals et al. 2014).
+"""Image captioning: Show and Tell (Vinyals et al. 2015) with an attention variant.
 
-In progress: the synthetic scene generator (``scenes``), the Flickr8k caption loader
-(``flickr8k``) and the caption vocabulary (``vocabulary``). Model, training and demo come later.
+``Captioner.from_pretrained().caption(image, beam_size=3)`` -> [(caption, log-probability)].
 """
+
+from showcase.captioning.api import Captioner
+
+__all__ = ["Captioner"]

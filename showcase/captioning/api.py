@@ -11,7 +11,7 @@ from showcase.captioning.vocabulary import Vocabulary
 from showcase.errors import InputError
 
 DEMO = "captioning"
-CHECKPOINT_NAME = "scenes_show_and_tell"
+CHECKPOINT_NAME = "scenes_attention"  # the shipped one
 ATTENTION_CHECKPOINT_NAME = "scenes_attention"
 MAX_BEAM_SIZE = 10
 

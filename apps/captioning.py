@@ -1,0 +1,118 @@
+"""Image-captioning UI: upload a picture or draw a random scene; see the best beams with their
+log-probabilities and, for attention models, where the model looked for each word."""
+
+from __future__ import annotations
+
+import gradio as gr
+import numpy as np
+from PIL import Image
+
+from showcase import registry
+from showcase.apps.common import LazyModel, header, standalone_page, user_errors
+
+DEMO = registry.get("captioning")
+MAX_SCENE_SEED = 2**31 - 1
+SHOWN = 256  # pictures and overlays are shown at this size
+# One caption takes a fraction of a second; a few may run side by side.
+CONCURRENCY_LIMIT = 2
+
+
+def overlay(picture: Image.Image, weights: np.ndarray) -> Image.Image:
+    """The picture darkened where the attention weights are low (weights: rows x columns)."""
+    heat = weights / max(float(weights.max()), 1e-8)
+    mask = Image.fromarray(np.uint8(heat * 255)).resize(picture.size, Image.BILINEAR)
+    alpha = np.asarray(mask, np.float32)[..., None] / 255.0
+    lit = np.asarray(picture.convert("RGB"), np.float32) * (0.25 + 0.75 * alpha)
+    tint = np.array([255.0, 200.0, 0.0]) * alpha * 0.35
+    return Image.fromarray(np.uint8(np.clip(lit + tint, 0, 255)))
+
+
+def render(checkpoint: str | None = None) -> LazyModel:
+    """Add the captioning UI to the current Blocks; returns its lazily loaded model."""
+    from showcase.captioning.api import MAX_BEAM_SIZE
+
+    model = LazyModel(lambda: _load(checkpoint))
+
+    def describe(picture, beam_size):
+        from showcase.captioning.api import check_beam_size
+
+        captioner = model.get()
+        beam_size = check_beam_size(beam_size)
+        beams = captioner.caption(picture, beam_size)
+        table = [[caption, round(score, 3)] for caption, score in beams]
+        shown = captioner.prepare(picture)[0].astype(np.uint8)
+        shown = Image.fromarray(shown).resize((SHOWN, SHOWN), Image.NEAREST)
+        maps = []
+        if captioner.has_attention:
+            words, weights = captioner.attention(picture, beam_size)
+            maps = [(overlay(shown, w), word) for word, w in zip(words, weights, strict=True)]
+        return table, maps
+
+    @user_errors
+    def caption_upload(picture, beam_size):
+        if picture is None:
+            raise gr.Error("Upload a picture first, or draw a random scene.")
+        return describe(picture, beam_size)
+
+    @user_errors
+    def caption_scene(seed, beam_size):
+        from showcase.captioning.scenes import make_scene
+        from showcase.dcgan.api import check_seed
+
+        if seed is None:
+            raise gr.Error("Type a scene seed (a whole number).")
+        scene = make_scene(check_seed(seed, "scene seed"), canvas=model.get().model.image_size)
+        picture = scene.render(antialias=True)
+        table, maps = describe(picture, beam_size)
+        truth = "; ".join(scene.captions()[:2])
+        return picture.resize((SHOWN, SHOWN), Image.NEAREST), table, maps, f"**Truth:** {truth}"
+
+    gr.Markdown(header(DEMO, checkpoint))
+    gr.Markdown(
+        "A convolutional network looks at the picture; an LSTM then writes the caption a word at "
+        "a time, and beam search keeps the likeliest few sentences. The shipped model learned "
+        "from synthetic scenes of coloured shapes, so it describes shapes, colours, sizes and "
+        "where they are: photos get a caption in that language. With attention, each word comes "
+        "with the part of the picture the model looked at."
+    )
+    with gr.Row():
+        with gr.Column():
+            picture = gr.Image(label="Picture", type="pil", image_mode="RGB")
+            beam_size = gr.Slider(1, MAX_BEAM_SIZE, value=3, step=1, label="Beam size")
+            upload_button = gr.Button("Caption this picture", variant="primary")
+            with gr.Row():
+                seed = gr.Number(value=10_000_000, precision=0, label="Scene seed")
+                scene_button = gr.Button("Draw and caption a scene")
+            truth = gr.Markdown()
+        with gr.Column():
+            beams = gr.Dataframe(
+                headers=["caption", "log-probability"], label="Best captions", interactive=False
+            )
+            attention = gr.Gallery(label="Attention per word", columns=6, height="auto")
+    shared = {"concurrency_limit": CONCURRENCY_LIMIT, "concurrency_id": "captioning"}
+    upload_button.click(
+        caption_upload, [picture, beam_size], [beams, attention], api_name="captioning_caption",
+        **shared,
+    )  # fmt: skip
+    scene_button.click(
+        caption_scene,
+        [seed, beam_size],
+        [picture, beams, attention, truth],
+        api_name="captioning_scene",
+        **shared,
+    )
+    return model
+
+
+def _load(checkpoint):
+    from showcase.captioning import Captioner
+
+    return Captioner.from_pretrained(checkpoint).warm_up()
+
+
+def build(checkpoint: str | None = None) -> gr.Blocks:
+    return standalone_page(DEMO, render, checkpoint)
+
+
+if __name__ == "__main__":
+    build().queue().launch()
