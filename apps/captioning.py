@@ -29,14 +29,25 @@ def overlay(picture: Image.Image, weights: np.ndarray) -> Image.Image:
 
 def render(checkpoint: str | None = None) -> LazyModel:
     """Add the captioning UI to the current Blocks; returns its lazily loaded model."""
+    from showcase import checkpoints
     from showcase.captioning.api import MAX_BEAM_SIZE
 
     model = LazyModel(lambda: _load(checkpoint))
+    names = list(checkpoints.available(DEMO.name, checkpoint))
+    default = DEMO.checkpoint_name if DEMO.checkpoint_name in names else (names or [None])[0]
 
-    def describe(picture, beam_size):
+    def captioner_named(name):
+        captioners = model.get()
+        if not captioners:
+            raise gr.Error("No captioning model is installed; train one with `showcase train`.")
+        if name not in captioners:
+            raise gr.Error(f"Unknown model {name!r}; pick one from the list.")
+        return captioners[name]
+
+    def describe(picture, beam_size, name):
         from showcase.captioning.api import check_beam_size
 
-        captioner = model.get()
+        captioner = captioner_named(name)
         beam_size = check_beam_size(beam_size)
         beams = captioner.caption(picture, beam_size)
         table = [[caption, round(score, 3)] for caption, score in beams]
@@ -49,21 +60,22 @@ def render(checkpoint: str | None = None) -> LazyModel:
         return table, maps
 
     @user_errors
-    def caption_upload(picture, beam_size):
+    def caption_upload(picture, beam_size, name):
         if picture is None:
             raise gr.Error("Upload a picture first, or draw a random scene.")
-        return describe(picture, beam_size)
+        return describe(picture, beam_size, name)
 
     @user_errors
-    def caption_scene(seed, beam_size):
+    def caption_scene(seed, beam_size, name):
         from showcase.captioning.scenes import make_scene
         from showcase.dcgan.api import check_seed
 
         if seed is None:
             raise gr.Error("Type a scene seed (a whole number).")
-        scene = make_scene(check_seed(seed, "scene seed"), canvas=model.get().model.image_size)
+        size = captioner_named(name).model.image_size
+        scene = make_scene(check_seed(seed, "scene seed"), canvas=size)
         picture = scene.render(antialias=True)
-        table, maps = describe(picture, beam_size)
+        table, maps = describe(picture, beam_size, name)
         truth = "; ".join(scene.captions()[:2])
         return picture.resize((SHOWN, SHOWN), Image.NEAREST), table, maps, f"**Truth:** {truth}"
 
@@ -78,6 +90,12 @@ def render(checkpoint: str | None = None) -> LazyModel:
     with gr.Row():
         with gr.Column():
             picture = gr.Image(label="Picture", type="pil", image_mode="RGB")
+            chosen = gr.Dropdown(
+                names,
+                value=default,
+                label="Model (scenes_attention: with attention maps; scenes_show_and_tell: the "
+                "paper's plain model)",
+            )
             beam_size = gr.Slider(1, MAX_BEAM_SIZE, value=3, step=1, label="Beam size")
             upload_button = gr.Button("Caption this picture", variant="primary")
             with gr.Row():
@@ -91,12 +109,13 @@ def render(checkpoint: str | None = None) -> LazyModel:
             attention = gr.Gallery(label="Attention per word", columns=6, height="auto")
     shared = {"concurrency_limit": CONCURRENCY_LIMIT, "concurrency_id": "captioning"}
     upload_button.click(
-        caption_upload, [picture, beam_size], [beams, attention], api_name="captioning_caption",
+        caption_upload, [picture, beam_size, chosen], [beams, attention],
+        api_name="captioning_caption",
         **shared,
     )  # fmt: skip
     scene_button.click(
         caption_scene,
-        [seed, beam_size],
+        [seed, beam_size, chosen],
         [picture, beams, attention, truth],
         api_name="captioning_scene",
         **shared,
@@ -105,9 +124,13 @@ def render(checkpoint: str | None = None) -> LazyModel:
 
 
 def _load(checkpoint):
+    from showcase import checkpoints
     from showcase.captioning import Captioner
 
-    return Captioner.from_pretrained(checkpoint).warm_up()
+    return {
+        name: Captioner.from_pretrained(path).warm_up()
+        for name, path in checkpoints.available(DEMO.name, checkpoint).items()
+    }
 
 
 def build(checkpoint: str | None = None) -> gr.Blocks:

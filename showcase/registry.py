@@ -89,7 +89,7 @@ DEMOS: dict[str, Demo] = {
             paper_url="https://arxiv.org/abs/1411.4555",
             app="showcase.apps.captioning",
             bench="showcase.captioning.bench",
-            checkpoint_names=("scenes_attention",),
+            checkpoint_names=("scenes_attention", "scenes_show_and_tell"),
             training="showcase.captioning.train",
         ),
     ]

@@ -56,7 +56,9 @@ def test_training_writes_a_card(toy_checkpoint):
 
 
 def test_a_scene_gets_beams_and_one_attention_map_per_word(client):
-    picture, beams, maps, truth = client.predict(10_000_003, 3, api_name="/captioning_scene")
+    picture, beams, maps, truth = client.predict(
+        10_000_003, 3, "scenes_attention", api_name="/captioning_scene"
+    )
     assert Image.open(picture if isinstance(picture, str) else picture["path"]).size == (256, 256)
     rows = beams["data"]
     assert 1 <= len(rows) <= 3
@@ -71,16 +73,18 @@ def test_an_uploaded_picture_of_any_mode_is_captioned(client, tmp_path):
 
     path = tmp_path / "grey.png"
     Image.new("LA", (90, 50), (128, 200)).save(path)
-    beams, _ = client.predict(handle_file(str(path)), 2, api_name="/captioning_caption")
+    beams, _ = client.predict(
+        handle_file(str(path)), 2, "scenes_attention", api_name="/captioning_caption"
+    )
     assert len(beams["data"]) >= 1
 
 
 @pytest.mark.parametrize(
     ("inputs", "api_name", "message"),
     [
-        ((-5, 3), "/captioning_scene", "scene seed must be between"),
-        ((None, 3), "/captioning_scene", "Type a scene seed"),
-        ((None, 3), "/captioning_caption", "Upload a picture first"),
+        ((-5, 3, "scenes_attention"), "/captioning_scene", "scene seed must be between"),
+        ((None, 3, "scenes_attention"), "/captioning_scene", "Type a scene seed"),
+        ((None, 3, "scenes_attention"), "/captioning_caption", "Upload a picture first"),
     ],
 )
 def test_bad_input_gets_a_message(client, inputs, api_name, message):

@@ -1,20 +1,29 @@
 """What ``showcase bench captioning`` loads and times: one caption of a drawn scene, beam 3
-(the default) and greedy, after load."""
+(the default) and greedy, after load, for every installed checkpoint."""
 
 from __future__ import annotations
 
 
 def load(checkpoint=None):
-    from showcase.captioning.api import Captioner
+    from showcase import checkpoints
+    from showcase.captioning.api import DEMO, Captioner
 
-    return Captioner.from_pretrained(checkpoint).warm_up()
+    return {
+        name: Captioner.from_pretrained(path).warm_up()
+        for name, path in checkpoints.available(DEMO, checkpoint).items()
+    }
 
 
-def bench_cases(captioner):
+def bench_cases(captioners):
+    from showcase.bench import Case
     from showcase.captioning.scenes import make_scene
 
-    scene = make_scene(10_000_007, canvas=captioner.model.image_size).render(antialias=True)
-    return {
-        "caption, beam 3": lambda: captioner.caption(scene, beam_size=3),
-        "caption, greedy": lambda: captioner.caption(scene, beam_size=1),
-    }
+    cases = {}
+    for name, captioner in captioners.items():
+        scene = make_scene(10_000_007, canvas=captioner.model.image_size).render(antialias=True)
+        for label, beam_size in (("beam 3", 3), ("greedy", 1)):
+            cases[f"{name}, {label}"] = Case(
+                lambda c=captioner, s=scene, b=beam_size: c.caption(s, beam_size=b),
+                str(captioner.path),
+            )
+    return cases

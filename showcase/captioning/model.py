@@ -75,6 +75,7 @@ class ShowAndTell(keras.Model):
         feature_dim: int = 128,
         dropout: float = 0.2,
         max_length: int = 48,
+        image_norm: bool = False,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -89,6 +90,7 @@ class ShowAndTell(keras.Model):
         self.feature_dim = feature_dim
         self.dropout_rate = dropout
         self.max_length = max_length
+        self.image_norm = image_norm
 
         self.encoder = (
             build_scratch_encoder(image_size, feature_dim)
@@ -98,6 +100,10 @@ class ShowAndTell(keras.Model):
         grid = self.encoder.output.shape[1] * self.encoder.output.shape[2]
         self.regions = grid
         self.image_embedding = layers.Dense(embedding_dim, name="image_embedding")
+        if image_norm:
+            # The flattened 8x8 map has thousands of ReLU features: unnormalised, its embedding
+            # saturates the LSTM's gates at t = -1 and the image is never learned from.
+            self.image_embedding_norm = layers.LayerNormalization(name="image_embedding_norm")
         self.word_embedding = layers.Embedding(len(self.tokens), embedding_dim, name="words")
         self.lstm = layers.LSTM(units, return_sequences=True, return_state=True, name="lstm")
         self.dropout = layers.Dropout(dropout, name="dropout")
@@ -116,6 +122,8 @@ class ShowAndTell(keras.Model):
         maps = self.encoder(images, training=training)
         flat = ops.reshape(maps, (-1, self.regions * maps.shape[-1]))
         embedded = self.image_embedding(flat)
+        if self.image_norm:
+            embedded = self.image_embedding_norm(embedded)
         if not self.attention:
             return embedded, None
         regions = ops.reshape(maps, (-1, self.regions, maps.shape[-1]))
@@ -173,4 +181,5 @@ class ShowAndTell(keras.Model):
             "feature_dim": self.feature_dim,
             "dropout": self.dropout_rate,
             "max_length": self.max_length,
+            "image_norm": self.image_norm,
         }

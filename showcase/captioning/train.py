@@ -32,6 +32,7 @@ class CaptioningTrainConfig:
     feature_dim: int = 128
     dropout: float = 0.2
     max_length: int = 48
+    image_norm: bool = True  # layer-normalise the image embedding (see model.py)
     image_size: int = 64
     validation_scenes: int = 500
     max_minutes: float = 0.0  # stop training after this long (0: no limit)
@@ -115,6 +116,7 @@ def train(config: CaptioningTrainConfig) -> Path:
             feature_dim=config.feature_dim,
             dropout=config.dropout,
             max_length=config.max_length,
+            image_norm=config.image_norm,
         )
         steps = -(-len(train_data.pairs()[0]) // config.batch_size) * config.epochs
         schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps, alpha=0.05)
