@@ -11,7 +11,6 @@ from showcase import registry
 from showcase.apps.common import LazyModel, header, standalone_page, user_errors
 
 DEMO = registry.get("captioning")
-MAX_SCENE_SEED = 2**31 - 1
 SHOWN = 256  # pictures and overlays are shown at this size
 # One caption takes a fraction of a second; a few may run side by side.
 CONCURRENCY_LIMIT = 2
@@ -49,13 +48,12 @@ def render(checkpoint: str | None = None) -> LazyModel:
 
         captioner = captioner_named(name)
         beam_size = check_beam_size(beam_size)
-        beams = captioner.caption(picture, beam_size)
+        beams, words, weights = captioner.caption_with_attention(picture, beam_size)
         table = [[caption, round(score, 3)] for caption, score in beams]
         shown = captioner.prepare(picture)[0].astype(np.uint8)
         shown = Image.fromarray(shown).resize((SHOWN, SHOWN), Image.NEAREST)
         maps = []
-        if captioner.has_attention:
-            words, weights = captioner.attention(picture, beam_size)
+        if words is not None:
             maps = [(overlay(shown, w), word) for word, w in zip(words, weights, strict=True)]
         return table, maps
 
@@ -68,7 +66,7 @@ def render(checkpoint: str | None = None) -> LazyModel:
     @user_errors
     def caption_scene(seed, beam_size, name):
         from showcase.captioning.scenes import make_scene
-        from showcase.dcgan.api import check_seed
+        from showcase.inputs import check_seed
 
         if seed is None:
             raise gr.Error("Type a scene seed (a whole number).")

@@ -43,7 +43,7 @@ def _digit_from_choice(choice: str, classes: int) -> int | None:
 
 
 def _seed_from_box(seed, what: str = "seed") -> int:
-    from showcase.dcgan.api import check_seed
+    from showcase.inputs import check_seed
 
     if seed is None:
         raise gr.Error(f"Type a {what} (a whole number), or press Shuffle!")

@@ -156,6 +156,12 @@ def available(demo: str, checkpoint: str | Path | None = None) -> dict[str, Path
     return found
 
 
+def card_beside(model_path: Path) -> ModelCard | None:
+    """The card saved next to a ``.keras`` file, or None when it has none."""
+    card_path = card_path_for(Path(model_path))
+    return ModelCard.read(card_path) if card_path.is_file() else None
+
+
 def find_card(demo: str, name: str, checkpoint: str | Path | None = None) -> ModelCard | None:
     """The card of the checkpoint that would be loaded, or None; never loads the model."""
     try:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import numbers
+
 from showcase.errors import InputError
+
+MAX_SEED = 2**31 - 1  # numpy and Keras seeds are 32-bit
 
 
 def clean_text(text, max_chars: int, what: str = "text") -> tuple[str, str]:
@@ -37,3 +41,14 @@ def decode_upload(data: bytes, name: str = "file") -> str:
         raise InputError(
             f"{name} is not UTF-8 text (invalid byte at position {err.start}); save it as UTF-8"
         ) from None
+
+
+def check_seed(seed, what: str = "seed") -> int:
+    """A whole number in 0..MAX_SEED (a float like 3.0 from a number box counts)."""
+    if isinstance(seed, float) and seed.is_integer():
+        seed = int(seed)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise InputError(f"The {what} must be a whole number, not {seed!r}.")
+    if not 0 <= seed <= MAX_SEED:
+        raise InputError(f"The {what} must be between 0 and {MAX_SEED:,}; {seed:,} is not.")
+    return int(seed)

@@ -62,8 +62,7 @@ class Captioner:
         from showcase import checkpoints
 
         path = checkpoints.resolve(DEMO, name, checkpoint)
-        card_path = checkpoints.card_path_for(path)
-        card = checkpoints.ModelCard.read(card_path) if card_path.is_file() else None
+        card = checkpoints.card_beside(path)
         return cls(checkpoints.load_model(path, DEMO), path, card)
 
     @property
@@ -130,7 +129,16 @@ class Captioner:
                 f"{self.path.name if self.path else 'This model'} has no attention; load the "
                 f"'{ATTENTION_CHECKPOINT_NAME}' checkpoint for attention maps."
             )
-        best = self._decode(image, check_beam_size(beam_size))[0]
-        words = [self.vocabulary.tokens[i] for i in best.words]
-        maps = np.stack(best.attention[: len(words)]) if words else np.zeros((0, 1))
-        return words, maps.reshape(len(words), *self.attention_grid)
+        _, words, maps = self.caption_with_attention(image, beam_size)
+        return words, maps
+
+    def caption_with_attention(self, image, beam_size: int = 3):
+        """One decoding for both: (captions as :meth:`caption` gives them, the best caption's
+        words, their attention maps or None for a model without attention)."""
+        beams = self._decode(image, check_beam_size(beam_size))
+        captions = [(self.vocabulary.decode(b.words), b.log_probability) for b in beams]
+        if not self.has_attention:
+            return captions, None, None
+        words = [self.vocabulary.tokens[i] for i in beams[0].words]
+        maps = np.stack(beams[0].attention[: len(words)]) if words else np.zeros((0, 1))
+        return captions, words, maps.reshape(len(words), *self.attention_grid)

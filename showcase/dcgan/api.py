@@ -8,23 +8,13 @@ from pathlib import Path
 import numpy as np
 
 from showcase.errors import InputError
+from showcase.inputs import check_seed
 
 DEMO = "dcgan"
 CHECKPOINT_NAME = "mnist_digits"
-MAX_SEED = 2**31 - 1
 MAX_NOISE_STRENGTH = 2.0
 MAX_IMAGES = 256  # a 16x16 grid
 MAX_INTERPOLATION_STEPS = 32
-
-
-def check_seed(seed, what: str = "seed") -> int:
-    if isinstance(seed, float) and seed.is_integer():
-        seed = int(seed)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise InputError(f"The {what} must be a whole number, not {seed!r}.")
-    if not 0 <= seed <= MAX_SEED:
-        raise InputError(f"The {what} must be between 0 and {MAX_SEED:,}; {seed:,} is not.")
-    return int(seed)
 
 
 def check_noise_strength(strength) -> float:
@@ -101,8 +91,7 @@ class DigitGenerator:
         from showcase import checkpoints
 
         path = checkpoints.resolve(DEMO, name, checkpoint)
-        card_path = checkpoints.card_path_for(path)
-        card = checkpoints.ModelCard.read(card_path) if card_path.is_file() else None
+        card = checkpoints.card_beside(path)
         return cls(checkpoints.load_model(path, DEMO), path, card)
 
     @property

@@ -48,8 +48,7 @@ class SentimentClassifier:
         """Load ``checkpoint``, else the user's trained one, else the shipped one."""
         path = checkpoints.resolve(DEMO, CHECKPOINT_NAME, checkpoint)
         model = checkpoints.load_model(path, DEMO)
-        card_path = checkpoints.card_path_for(path)
-        card = checkpoints.ModelCard.read(card_path) if card_path.is_file() else None
+        card = checkpoints.card_beside(path)
         return cls(model, card, path)
 
     def warm_up(self) -> SentimentClassifier:

@@ -44,8 +44,7 @@ class StyleTransfer:
         from showcase import checkpoints
 
         path = checkpoints.resolve("style_transfer", name, checkpoint)
-        card_path = checkpoints.card_path_for(path)
-        card = checkpoints.ModelCard.read(card_path) if card_path.is_file() else None
+        card = checkpoints.card_beside(path)
         return cls(checkpoints.load_model(path, "style_transfer"), card, path)
 
     def warm_up(self) -> None:
