@@ -69,7 +69,10 @@ def _add_train_parsers(subcommands) -> None:
                 )
                 continue
             parser.add_argument(
-                flag, type=type(default), default=default, help=f"default {default}"
+                flag,
+                type=str if default is None else type(default),
+                default=default,
+                help=f"default {default}",
             )
 
 

@@ -99,3 +99,51 @@ def test_bleu_and_grounded_accuracy_on_a_few_held_out_scenes():
     scores = score_on_scenes(Captioner(tiny_model(attention=False)), held_out_scenes=3, beam_size=2)
     assert 0.0 <= scores["bleu_4"] <= 1.0 and 0.0 <= scores["grounded_accuracy"] <= 1.0
     assert scores["split"].startswith("synthetic scenes, held-out seeds 10,000,000")
+
+
+def test_the_imagenet_encoder_trains_from_a_cached_weight_file(tmp_path, monkeypatch):
+    """encoder="mobilenet": weights come through the download cache with their hash checked,
+    land in the frozen encoder, stay frozen through training and survive a safe_mode load."""
+    import dataclasses
+
+    import keras
+
+    from showcase import imagenet
+    from showcase.captioning.api import Captioner
+    from showcase.captioning.train import CaptioningTrainConfig, train
+    from showcase.downloads import sha256_of
+
+    keras.utils.set_random_seed(3)
+    weights = tmp_path / "cache" / "models" / imagenet.MOBILENET_WEIGHTS.filename
+    weights.parent.mkdir(parents=True)
+    stand_in = imagenet.mobilenet_quarter(pretrained=False)
+    stand_in.save(weights)  # Keras' legacy HDF5 layout, as the ImageNet file has
+    monkeypatch.setattr(
+        imagenet,
+        "MOBILENET_WEIGHTS",
+        dataclasses.replace(imagenet.MOBILENET_WEIGHTS, sha256=sha256_of(weights)),
+    )
+    monkeypatch.setenv("SHOWCASE_CACHE", str(tmp_path / "cache"))
+    config = CaptioningTrainConfig(
+        encoder="mobilenet",
+        attention=True,
+        scenes=16,
+        validation_scenes=4,
+        epochs=1,
+        batch_size=8,
+        image_size=32,
+        embedding_dim=16,
+        units=16,
+        feature_dim=8,
+        evaluate=False,
+        jit_compile=False,
+        out=str(tmp_path / "out"),
+        verbose=0,
+    )
+    path = train(config)
+    captioner = Captioner.from_pretrained(path)
+    trunk = captioner.model.encoder.get_layer("mobilenet_trunk")
+    expected = stand_in.get_layer("conv_pw_11").get_weights()[0]
+    np.testing.assert_array_equal(trunk.get_layer("conv_pw_11").get_weights()[0], expected)
+    words, maps = captioner.attention(make_scene(2, canvas=32).render())
+    assert maps.shape == (len(words), 2, 2)

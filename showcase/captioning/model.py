@@ -44,16 +44,45 @@ def build_scratch_encoder(image_size: int, channels: int = 128) -> keras.Model:
     return keras.Model(image, x, name="scratch_encoder")
 
 
-def build_mobilenet_encoder(image_size: int, weights=None) -> keras.Model:
-    """keras.applications MobileNet (alpha 0.25), frozen; ``weights="imagenet"`` when training."""
-    image = keras.Input((image_size, image_size, 3), name="image")
-    backbone = keras.applications.MobileNet(
-        input_shape=(image_size, image_size, 3), alpha=0.25, include_top=False, weights=weights
+MOBILENET_TRUNK_END = "conv_pw_11_relu"
+
+
+def build_mobilenet_encoder(image_size: int) -> keras.Model:
+    """keras.applications MobileNet (alpha 0.25) up to its stride-16 block, frozen.
+
+    Cut at ``conv_pw_11_relu`` (128 channels), a 224-pixel photograph gives a 14 x 14 grid of
+    regions, the grid Xu et al. (2015) attend over. The architecture is built here without weights;
+    :func:`load_imagenet_weights` fills them in before training (a saved model keeps its own).
+    """
+    from showcase.imagenet import mobilenet_quarter
+
+    backbone = mobilenet_quarter((image_size, image_size, 3), pretrained=False)
+    trunk = keras.Model(
+        backbone.input, backbone.get_layer(MOBILENET_TRUNK_END).output, name="mobilenet_trunk"
     )
-    backbone.trainable = False
+    trunk.trainable = False
+    image = keras.Input((image_size, image_size, 3), name="image")
     # MobileNet expects [-1, 1].
-    features = backbone(layers.Rescaling(1 / 127.5, offset=-1.0, name="to_mobilenet")(image))
+    features = trunk(layers.Rescaling(1 / 127.5, offset=-1.0, name="to_mobilenet")(image))
     return keras.Model(image, features, name="mobilenet_encoder")
+
+
+def load_imagenet_weights(encoder: keras.Model, weights_path=None) -> int:
+    """Copy MobileNet's ImageNet weights into a :func:`build_mobilenet_encoder` encoder.
+
+    Returns how many layers received weights. Raises ``DownloadError`` when the weight file can
+    neither be found in the cache nor downloaded.
+    """
+    from showcase.imagenet import mobilenet_quarter
+
+    pretrained = mobilenet_quarter(weights_path=weights_path)
+    trunk = encoder.get_layer("mobilenet_trunk")
+    filled = 0
+    for layer in trunk.layers:
+        if layer.weights:
+            layer.set_weights(pretrained.get_layer(layer.name).get_weights())
+            filled += 1
+    return filled
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)

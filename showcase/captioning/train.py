@@ -26,7 +26,10 @@ class CaptioningTrainConfig:
     batch_size: int = 64
     learning_rate: float = 2e-3
     attention: bool = False
+    # "scratch": a small CNN trained with the captioner; "mobilenet": keras.applications'
+    # ImageNet MobileNet, frozen (its weights are downloaded once, or read from --encoder-weights).
     encoder: str = "scratch"
+    encoder_weights: str | None = None
     embedding_dim: int = 128
     units: int = 256
     feature_dim: int = 128
@@ -92,13 +95,11 @@ def train(config: CaptioningTrainConfig) -> Path:
     import numpy as np
 
     from showcase.captioning.batches import CaptionBatches
-    from showcase.captioning.model import ShowAndTell
+    from showcase.captioning.model import ENCODERS, ShowAndTell, load_imagenet_weights
     from showcase.distribute import make_strategy, set_precision
 
-    if config.encoder == "mobilenet":
-        # The ImageNet weights are not loaded into the encoder yet: refuse rather than train a
-        # "pretrained" encoder from random weights.
-        raise ShowcaseError("--encoder mobilenet is not available yet; use --encoder scratch")
+    if config.encoder not in ENCODERS:
+        raise ShowcaseError(f"--encoder must be one of {', '.join(ENCODERS)}")
     keras.utils.set_random_seed(config.seed)
     started = time.perf_counter()
     train_data, validation, vocabulary = _load_data(config)
@@ -118,6 +119,8 @@ def train(config: CaptioningTrainConfig) -> Path:
             max_length=config.max_length,
             image_norm=config.image_norm,
         )
+        if config.encoder == "mobilenet":
+            load_imagenet_weights(model.encoder, config.encoder_weights)
         steps = -(-len(train_data.pairs()[0]) // config.batch_size) * config.epochs
         schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps, alpha=0.05)
         model.compile(
@@ -155,7 +158,9 @@ def train(config: CaptioningTrainConfig) -> Path:
             "vocabulary": len(vocabulary),
         },
         metric=metric,
-        train_command=f"showcase train {DEMO}" + (" --attention" if config.attention else ""),
+        train_command=f"showcase train {DEMO}"
+        + (" --attention" if config.attention else "")
+        + (f" --encoder {config.encoder}" if config.encoder != "scratch" else ""),
         evaluate_command=f"showcase evaluate {DEMO} --json",
         training_time_s=round(training_time, 1),
         hardware=checkpoints.hardware_summary(),
@@ -163,7 +168,7 @@ def train(config: CaptioningTrainConfig) -> Path:
             **{
                 k: v
                 for k, v in dataclasses.asdict(config).items()
-                if k not in ("data", "out", "verbose", "name")
+                if k not in ("data", "out", "verbose", "name", "encoder_weights")
             },
             "precision_policy": policy,
             "backend": keras.backend.backend(),

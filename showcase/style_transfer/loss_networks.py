@@ -23,21 +23,9 @@ import keras
 import numpy as np
 from keras import layers
 
-from showcase.downloads import RemoteFile, fetch
+from showcase.downloads import fetch
 from showcase.errors import ShowcaseError
-
-SQUEEZENET_WEIGHTS = RemoteFile(
-    url="https://github.com/rcmalli/keras-squeezenet/releases/download/v1.0/"
-    "squeezenet_weights_tf_dim_ordering_tf_kernels_notop.h5",
-    filename="squeezenet_weights_tf_dim_ordering_tf_kernels_notop.h5",
-    sha256="17154246284f555591549ac2c83e127abfbf4307dc4b0060fdaa2931d0fa38da",
-)
-MOBILENET_WEIGHTS = RemoteFile(
-    url="https://storage.googleapis.com/tensorflow/keras-applications/mobilenet/"
-    "mobilenet_2_5_224_tf_no_top.h5",
-    filename="mobilenet_2_5_224_tf_no_top.h5",
-    sha256="dbdb03ee2a22fd895301636cd328b234bb3a9952358f436d82f46b81e0d5b0bf",
-)
+from showcase.imagenet import SQUEEZENET_WEIGHTS, mobilenet_quarter
 
 # (squeeze, expand) channels of SqueezeNet v1.1's fire modules 2..9.
 FIRE_MODULES = {
@@ -143,11 +131,7 @@ def _backbone(name: str, weights_path=None) -> keras.Model:
             model.load_weights(fetch(SQUEEZENET_WEIGHTS, weights_path, subdir="models"))
         return model
     if name == "mobilenet":
-        model = keras.applications.MobileNet(
-            input_shape=(None, None, 3), alpha=0.25, include_top=False, weights=None
-        )
-        model.load_weights(fetch(MOBILENET_WEIGHTS, weights_path, subdir="models"))
-        return model
+        return mobilenet_quarter(weights_path=weights_path)
     if name == "vgg19":
         try:
             return keras.applications.VGG19(
