@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from showcase.captioning.beam import Beam, beam_search, greedy
-from showcase.captioning.vocabulary import Vocabulary
+from showcase.beam_search import Beam, beam_search, greedy
+from showcase.captioning.vocabulary import END_ID, START_ID, Vocabulary
 from showcase.errors import InputError
 
 DEMO = "captioning"
@@ -106,18 +106,20 @@ class Captioner:
             )
 
         if beam_size == 1:
-            return [greedy(step, (h, c, regions), self.model.max_length)]
+            return [greedy(step, (h, c, regions), self.model.max_length, START_ID, END_ID)]
 
         def expand(state, rows):
             h, c, regions = state
             return h[rows], c[rows], regions[np.zeros(len(rows), np.int64)]
 
-        return beam_search(step, (h, c, regions), beam_size, self.model.max_length, expand)
+        return beam_search(
+            step, (h, c, regions), beam_size, self.model.max_length, expand, START_ID, END_ID
+        )
 
     def caption(self, image, beam_size: int = 3) -> list[tuple[str, float]]:
         """The ``beam_size`` likeliest captions with their log-probabilities, best first."""
         beams = self._decode(image, check_beam_size(beam_size))
-        return [(self.vocabulary.decode(beam.words), beam.log_probability) for beam in beams]
+        return [(self.vocabulary.decode(beam.tokens), beam.log_probability) for beam in beams]
 
     def greedy_caption(self, image) -> tuple[str, float]:
         return self.caption(image, beam_size=1)[0]
@@ -136,9 +138,9 @@ class Captioner:
         """One decoding for both: (captions as :meth:`caption` gives them, the best caption's
         words, their attention maps or None for a model without attention)."""
         beams = self._decode(image, check_beam_size(beam_size))
-        captions = [(self.vocabulary.decode(b.words), b.log_probability) for b in beams]
+        captions = [(self.vocabulary.decode(b.tokens), b.log_probability) for b in beams]
         if not self.has_attention:
             return captions, None, None
-        words = [self.vocabulary.tokens[i] for i in beams[0].words]
+        words = [self.vocabulary.tokens[i] for i in beams[0].tokens]
         maps = np.stack(beams[0].attention[: len(words)]) if words else np.zeros((0, 1))
         return captions, words, maps.reshape(len(words), *self.attention_grid)

@@ -3,7 +3,7 @@
 Vinyals, Toshev, Bengio & Erhan (2015), "Show and Tell: A Neural Image Caption Generator": a CNN
 encodes the image; its embedding is the LSTM's first input (at t = -1), then the caption's words
 follow, each embedded, with teacher forcing in training; the LSTM's output at every step is a
-softmax over the vocabulary. Decoding is beam search (``beam.py``).
+softmax over the vocabulary. Decoding is beam search (``showcase.beam_search``).
 
 ``attention=True`` adds soft attention over the encoder's 8x8 grid of region features, so every
 word comes with a map of where the model looked (Xu et al. 2015, "Show, Attend and Tell"). What
