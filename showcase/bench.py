@@ -11,6 +11,7 @@ published recipe) that are not latencies.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import statistics
 import time
 from collections.abc import Callable
@@ -36,9 +37,16 @@ def _median_ms(call, runs: int) -> float:
 
 
 def run_benchmarks(
-    demo_names: list[str], runs: int = 20, checkpoint: str | None = None, comparisons=None
+    demo_names: list[str],
+    runs: int = 20,
+    checkpoint: str | None = None,
+    comparisons=None,
+    compare_minutes: float | None = None,
 ) -> list[dict]:
-    """Latency rows for every case; ``comparisons`` (a list) also receives comparison rows."""
+    """Latency rows for every case; ``comparisons`` (a list) also receives comparison rows.
+
+    ``compare_minutes`` sets the training budget of comparisons that train a recipe.
+    """
     results = []
     for name in demo_names:
         demo = registry.get(name)
@@ -69,7 +77,11 @@ def run_benchmarks(
                 }
             )
         if comparisons is not None and hasattr(module, "comparisons"):
-            comparisons.extend({"demo": name, **row} for row in module.comparisons(loaded))
+            options = {}
+            if compare_minutes and "minutes" in inspect.signature(module.comparisons).parameters:
+                options["minutes"] = compare_minutes
+            rows = module.comparisons(loaded, **options)
+            comparisons.extend({"demo": name, **row} for row in rows)
     return results
 
 

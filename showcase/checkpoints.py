@@ -136,6 +136,9 @@ def resolve(demo: str, name: str, checkpoint: str | Path | None = None) -> Path:
     raise CheckpointError(f"no {demo} checkpoint found; {train_hint}")
 
 
+RESUME_SUFFIX = ".resume.keras"
+
+
 def available(demo: str, checkpoint: str | Path | None = None) -> dict[str, Path]:
     """Every checkpoint of ``demo`` by name: shipped ones, replaced by the user's of the same name.
 
@@ -152,7 +155,8 @@ def available(demo: str, checkpoint: str | Path | None = None) -> dict[str, Path
     for folder in folders:
         if folder.is_dir():
             for path in sorted(folder.glob("*.keras")):
-                found[path.name.removesuffix(".keras")] = path
+                if not path.name.endswith(RESUME_SUFFIX):  # a training run's unfinished state
+                    found[path.name.removesuffix(".keras")] = path
     return found
 
 
@@ -171,14 +175,17 @@ def find_card(demo: str, name: str, checkpoint: str | Path | None = None) -> Mod
     return ModelCard.read(path) if path.is_file() else None
 
 
-def load_model(path: Path, demo: str):
-    """Load a ``.keras`` file with safe_mode=True, turning every failure into one clear message."""
+def load_model(path: Path, demo: str, compile: bool = False):  # noqa: A002 - Keras' own name
+    """Load a ``.keras`` file with safe_mode=True, turning every failure into one clear message.
+
+    ``compile=True`` restores the optimizer state too (to resume training).
+    """
     import keras
 
     # Registers the demo's custom layers before deserialising.
     __import__(f"showcase.{demo}.model")
     try:
-        return keras.saving.load_model(path, safe_mode=True, compile=False)
+        return keras.saving.load_model(path, safe_mode=True, compile=compile)
     except Exception as err:  # noqa: BLE001 - Keras raises ValueError, OSError, zipfile errors...
         detail = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
         if "safe_mode" in str(err) or "Lambda" in str(err):

@@ -111,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="style_transfer: folder holding the paintings the styles learnt "
         "(default: where their cards say)",
     )
+    evaluate.add_argument("--pair", help="translation: en-fr or en-de (default: every pair)")
+    evaluate.add_argument(
+        "--tatoeba",
+        help="translation: the ManyThings file of the pair (default: the one the card names)",
+    )
     evaluate.add_argument("--json", action="store_true", help="print the result as JSON")
 
     export = subcommands.add_parser("export-space", help="write a Hugging Face Space folder")
@@ -132,6 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-compare",
         action="store_true",
         help="skip head-to-head comparisons with published recipes (they take minutes)",
+    )
+    bench.add_argument(
+        "--compare-minutes",
+        type=float,
+        help="training budget of comparisons that train a recipe (default: what the checkpoint "
+        "took to train)",
     )
     bench.add_argument(
         "--update-card",
@@ -208,9 +219,14 @@ def _train(args) -> int:
 
 def _evaluate(args) -> int:
     evaluate = registry.get(args.demo).training_module().evaluate
-    options = {"paintings": args.paintings} if args.paintings else {}
-    if options and "paintings" not in inspect.signature(evaluate).parameters:
-        raise ShowcaseError(f"--paintings does not apply to {args.demo}")
+    options = {
+        name: getattr(args, name)
+        for name in ("paintings", "pair", "tatoeba")
+        if getattr(args, name) is not None
+    }
+    for name in options:
+        if name not in inspect.signature(evaluate).parameters:
+            raise ShowcaseError(f"--{name} does not apply to {args.demo}")
     result = evaluate(args.checkpoint, args.data, **options)
     if args.json:
         print(json.dumps(result, indent=2))
@@ -221,6 +237,14 @@ def _evaluate(args) -> int:
         name = row.get("style") or row.get("name")
         what = f"{row['demo']} {name}" if name else row["demo"]
         print(f"{what}: {row['metric']} {row['value']} on {row['split']}{card_text}")
+        for part in ("multi30k_test2016", "tatoeba_test"):
+            scores = row.get(part)
+            if scores:
+                print(
+                    f"  {scores['split']}: BLEU {scores['bleu']} (lowercased "
+                    f"{scores['bleu_lowercase']}), chrF {scores['chrf']}, "
+                    f"{scores['sentences']} sentences, beam {scores['beam_size']}"
+                )
         if "grounded_accuracy" in row:
             print(
                 f"  grounded accuracy {row['grounded_accuracy']}, "
@@ -249,7 +273,9 @@ def _bench(args) -> int:
     from showcase.bench import format_table, run_benchmarks
 
     comparisons = None if args.no_compare else []
-    results = run_benchmarks(_chosen_demos(args), args.runs, args.checkpoint, comparisons)
+    results = run_benchmarks(
+        _chosen_demos(args), args.runs, args.checkpoint, comparisons, args.compare_minutes
+    )
     if args.json:
         print(json.dumps({"latency": results, "comparisons": comparisons or []}, indent=2))
     else:

@@ -52,3 +52,14 @@ def check_seed(seed, what: str = "seed") -> int:
     if not 0 <= seed <= MAX_SEED:
         raise InputError(f"The {what} must be between 0 and {MAX_SEED:,}; {seed:,} is not.")
     return int(seed)
+
+
+def check_beam_size(beam_size, maximum: int = 10) -> int:
+    """A whole number of beams in 1..maximum (a slider's 3.0 counts)."""
+    if isinstance(beam_size, float) and beam_size.is_integer():
+        beam_size = int(beam_size)
+    if isinstance(beam_size, bool) or not isinstance(beam_size, numbers.Integral):
+        raise InputError(f"The beam size must be a whole number, not {beam_size!r}.")
+    if not 1 <= beam_size <= maximum:
+        raise InputError(f"The beam size must be between 1 and {maximum}; {beam_size} is not.")
+    return int(beam_size)

@@ -212,3 +212,76 @@ def tiny_dcgan(tiny_mnist_dir, tmp_path_factory):
             verbose=0,
         )
     )
+
+
+# A toy English -> "French" pair: the word order puts adjectives after nouns, as French does.
+TOY_DICTIONARY = {
+    "the": "le", "a": "un", "cat": "chat", "dog": "chien", "bird": "oiseau", "man": "homme",
+    "red": "rouge", "small": "petit", "black": "noir", "big": "grand", "sees": "voit",
+    "likes": "aime", "follows": "suit", "eats": "mange",
+}  # fmt: skip
+TOY_NOUNS = ["cat", "dog", "bird", "man"]
+TOY_ADJECTIVES = ["red", "small", "black", "big"]
+TOY_VERBS = ["sees", "likes", "follows", "eats"]
+
+
+def toy_sentence_pair(rng: random.Random) -> tuple[str, str]:
+    english, french = [], []
+    for position in range(2):
+        article, noun, adjective = rng.choice(["the", "a"]), rng.choice(TOY_NOUNS), None
+        if rng.random() < 0.5:
+            adjective = rng.choice(TOY_ADJECTIVES)
+        english += [article] + ([adjective] if adjective else []) + [noun]
+        french += [TOY_DICTIONARY[article], TOY_DICTIONARY[noun]]
+        french += [TOY_DICTIONARY[adjective]] if adjective else []
+        if position == 0:
+            verb = rng.choice(TOY_VERBS)
+            english.append(verb)
+            french.append(TOY_DICTIONARY[verb])
+    return " ".join(english).capitalize() + ".", " ".join(french).capitalize() + "."
+
+
+def write_toy_parallel_corpus(folder, sizes=None) -> tuple:
+    """Multi30k-layout files (uncompressed) and a ManyThings file of the toy en-fr pair."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(30)
+    sizes = sizes or {"train": 800, "val": 40, "test_2016_flickr": 30}
+    for split, size in sizes.items():
+        pairs = [toy_sentence_pair(rng) for _ in range(size)]
+        for index, lang in enumerate(("en", "fr")):
+            lines = [pair[index] for pair in pairs]
+            (folder / f"{split}.{lang}").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    manythings = folder / "fra.txt"
+    rows = [toy_sentence_pair(rng) for _ in range(400)]
+    manythings.write_text("\n".join(f"{en}\t{fr}" for en, fr in rows), encoding="utf-8")
+    return folder, manythings
+
+
+@pytest.fixture(scope="session")
+def toy_translation_data(tmp_path_factory):
+    return write_toy_parallel_corpus(tmp_path_factory.mktemp("toy_translation"))
+
+
+@pytest.fixture(scope="session")
+def tiny_translator_path(toy_translation_data, tmp_path_factory):
+    """A small en-fr translator trained and scored on the toy corpus (a few seconds)."""
+    from showcase.translation.train import TranslationTrainConfig, train
+
+    folder, manythings = toy_translation_data
+    return train(
+        TranslationTrainConfig(
+            pair="en-fr",
+            data=str(folder),
+            tatoeba=str(manythings),
+            vocabulary_size=60,
+            embedding_dim=16,
+            encoder_units=16,
+            decoder_units=32,
+            dropout=0.0,
+            epochs=8,
+            batch_size=32,
+            learning_rate=2e-2,
+            out=str(tmp_path_factory.mktemp("tiny_translator")),
+            verbose=0,
+        )
+    )

@@ -9,23 +9,12 @@ import numpy as np
 from showcase.beam_search import Beam, beam_search, greedy
 from showcase.captioning.vocabulary import END_ID, START_ID, Vocabulary
 from showcase.errors import InputError
+from showcase.inputs import check_beam_size
 
 DEMO = "captioning"
 CHECKPOINT_NAME = "scenes_attention"  # the shipped one
 ATTENTION_CHECKPOINT_NAME = "scenes_attention"
 MAX_BEAM_SIZE = 10
-
-
-def check_beam_size(beam_size) -> int:
-    if isinstance(beam_size, float) and beam_size.is_integer():
-        beam_size = int(beam_size)
-    if isinstance(beam_size, bool) or not isinstance(beam_size, int | np.integer):
-        raise InputError(f"The beam size must be a whole number, not {beam_size!r}.")
-    if not 1 <= beam_size <= MAX_BEAM_SIZE:
-        raise InputError(
-            f"The beam size must be between 1 and {MAX_BEAM_SIZE}; {beam_size} is not."
-        )
-    return int(beam_size)
 
 
 class Captioner:
@@ -118,7 +107,7 @@ class Captioner:
 
     def caption(self, image, beam_size: int = 3) -> list[tuple[str, float]]:
         """The ``beam_size`` likeliest captions with their log-probabilities, best first."""
-        beams = self._decode(image, check_beam_size(beam_size))
+        beams = self._decode(image, check_beam_size(beam_size, MAX_BEAM_SIZE))
         return [(self.vocabulary.decode(beam.tokens), beam.log_probability) for beam in beams]
 
     def greedy_caption(self, image) -> tuple[str, float]:
@@ -137,7 +126,7 @@ class Captioner:
     def caption_with_attention(self, image, beam_size: int = 3):
         """One decoding for both: (captions as :meth:`caption` gives them, the best caption's
         words, their attention maps or None for a model without attention)."""
-        beams = self._decode(image, check_beam_size(beam_size))
+        beams = self._decode(image, check_beam_size(beam_size, MAX_BEAM_SIZE))
         captions = [(self.vocabulary.decode(b.tokens), b.log_probability) for b in beams]
         if not self.has_attention:
             return captions, None, None

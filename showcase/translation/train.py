@@ -1,0 +1,237 @@
+"""Train a translator (``showcase train translation --pair en-fr``) and score it.
+
+Training can stop and resume: after every epoch the model and optimizer state go to
+``<out>/<name>.resume.keras`` (with ``<name>.resume.json`` recording the epoch and time spent);
+``--resume`` continues from there, so a long CPU run can span several sittings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from pathlib import Path
+
+from showcase import checkpoints
+from showcase.translation.evaluate import evaluate, record_evaluation  # noqa: F401 - CLI uses it
+
+DEMO = "translation"
+PAPER = (
+    "Sutskever et al. 2014 (sequence to sequence learning); Luong et al. 2015 (global attention); "
+    "Bahdanau et al. 2015 (bidirectional encoder); Kudo 2018 (unigram subwords)"
+)
+
+
+@dataclasses.dataclass
+class TranslationTrainConfig:
+    pair: str = "en-fr"
+    # A folder with Multi30k's raw files (train/val/test_2016_flickr .<lang>.gz); default: download.
+    data: str | None = None
+    # A ManyThings/Anki file for the pair (fra.txt / deu.txt from manythings.org/anki); optional.
+    tatoeba: str | None = None
+    vocabulary_size: int = 6000
+    embedding_dim: int = 256
+    encoder_units: int = 192
+    decoder_units: int = 384
+    dropout: float = 0.3
+    max_source_length: int = 64
+    max_target_length: int = 80
+    epochs: int = 14
+    batch_size: int = 64
+    learning_rate: float = 2e-3
+    # Stop at the end of the epoch during which this many minutes passed (0: no limit); --resume
+    # continues later.
+    max_minutes: float = 0.0
+    resume: bool = False
+    evaluate: bool = True  # score the finished model on the test sets and write it into the card
+    seed: int = 1
+    jit_compile: bool = False  # measured: XLA makes the LSTM steps slower on a CPU
+    strategy: str = "auto"
+    mixed_precision: bool = False
+    name: str | None = None
+    out: str | None = None
+    verbose: int = 1
+
+
+TRAIN_CONFIG = TranslationTrainConfig
+
+
+def _resume_paths(out_dir: Path, name: str) -> tuple[Path, Path]:
+    return out_dir / f"{name}{checkpoints.RESUME_SUFFIX}", out_dir / f"{name}.resume.json"
+
+
+def _progress_saver(model_path: Path, state_path: Path, state: dict, started: float):
+    import keras
+
+    class _SaveProgress(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            state["epochs_done"] = epoch + 1
+            state["seconds"] = state["seconds_before"] + time.perf_counter() - started
+            state.setdefault("history", []).append(
+                {k: round(float(v), 4) for k, v in (logs or {}).items()}
+            )
+            self.model.save(model_path)
+            state_path.write_text(json.dumps(state, indent=1))
+
+    return _SaveProgress()
+
+
+def _time_limit(seconds: float):
+    import keras
+
+    class _StopAfterEpoch(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.started = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            if time.perf_counter() - self.started > seconds:
+                self.model.stop_training = True
+
+    return _StopAfterEpoch()
+
+
+def build_model(config: TranslationTrainConfig, source_subwords, target_subwords):
+    from showcase.translation.model import AttentionSeq2Seq
+
+    return AttentionSeq2Seq(
+        source_subwords.to_text(),
+        target_subwords.to_text(),
+        pair=config.pair,
+        embedding_dim=config.embedding_dim,
+        encoder_units=config.encoder_units,
+        decoder_units=config.decoder_units,
+        dropout=config.dropout,
+        max_source_length=config.max_source_length,
+        max_target_length=config.max_target_length,
+    )
+
+
+def train(config: TranslationTrainConfig) -> Path:
+    import keras
+    import numpy as np
+
+    from showcase.distribute import make_strategy, set_precision
+    from showcase.translation import corpora
+    from showcase.translation.data import batches, count_batches, encode_pairs, load_corpora
+    from showcase.translation.subwords import Subwords
+
+    corpora.check_pair(config.pair)
+    name = config.name or config.pair
+    out_dir = Path(config.out) if config.out else checkpoints.user_checkpoint_dir(DEMO)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    resume_model, resume_state = _resume_paths(out_dir, name)
+    keras.utils.set_random_seed(config.seed)
+
+    started = time.perf_counter()
+    data = load_corpora(config.pair, config.data, config.tatoeba)
+    sources, targets = data.training_pairs()
+    policy = set_precision(config.mixed_precision)
+    strategy = make_strategy(config.strategy)
+    if config.resume and resume_model.is_file():
+        model = checkpoints.load_model(resume_model, DEMO, compile=True)
+        state = json.loads(resume_state.read_text())
+        source_subwords, target_subwords = model.source_subwords, model.target_subwords
+        print(f"resuming {name} after epoch {state['epochs_done']} ({state['seconds']:.0f} s)")
+    else:
+        state = {"epochs_done": 0, "seconds": 0.0}
+        # Subwords from the training side only: held-out sentences never shape the vocabulary.
+        source_subwords = Subwords.train(sorted(set(sources)), config.vocabulary_size)
+        target_subwords = Subwords.train(sorted(set(targets)), config.vocabulary_size)
+    encoded = encode_pairs(
+        source_subwords,
+        target_subwords,
+        sources,
+        targets,
+        config.max_source_length,
+        config.max_target_length,
+    )
+    validation = encode_pairs(
+        source_subwords,
+        target_subwords,
+        *data.validation_pairs(),
+        config.max_source_length,
+        config.max_target_length,
+    )
+    data_seconds = time.perf_counter() - started
+    train_batches = batches(*encoded, config.batch_size, shuffle=True, seed=config.seed)
+    validation_batches = batches(*validation, config.batch_size, shuffle=False)
+    if state["epochs_done"] == 0:
+        with strategy.scope():
+            model = build_model(config, source_subwords, target_subwords)
+            steps = count_batches(encoded[1], config.batch_size) * config.epochs
+            schedule = keras.optimizers.schedules.CosineDecay(
+                config.learning_rate, steps, alpha=0.05
+            )
+            model.compile(
+                optimizer=keras.optimizers.Adam(schedule, clipnorm=5.0),
+                loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0),
+                jit_compile=config.jit_compile,
+            )
+    state["seconds_before"] = state["seconds"]
+    callbacks = [_progress_saver(resume_model, resume_state, state, time.perf_counter())]
+    if config.max_minutes:
+        callbacks.append(_time_limit(config.max_minutes * 60))
+    if state["epochs_done"] < config.epochs:
+        model.fit(
+            train_batches,
+            validation_data=validation_batches,
+            validation_steps=count_batches(validation[1], config.batch_size),
+            steps_per_epoch=count_batches(encoded[1], config.batch_size),
+            initial_epoch=state["epochs_done"],
+            epochs=config.epochs,
+            verbose=config.verbose,
+            callbacks=callbacks,
+            shuffle=False,  # the dataset shuffles itself
+        )
+    keras.mixed_precision.set_global_policy("float32")
+    if state["epochs_done"] < config.epochs:
+        print(
+            f"stopped after epoch {state['epochs_done']} of {config.epochs} "
+            f"({state['seconds']:.0f} s in all); continue with --resume"
+        )
+        return resume_model
+
+    # A fresh copy without the optimizer's state: the checkpoint is for inference.
+    inference = type(model).from_config(model.get_config())
+    inference((np.ones((1, 2), "int32"), np.ones((1, 2), "int32")))
+    inference.set_weights(model.get_weights())
+    history = state.get("history", [])
+    card = checkpoints.ModelCard(
+        demo=DEMO,
+        name=name,
+        paper=PAPER,
+        dataset={
+            "train": data.describe(data.train) + f" ({len(encoded[0]):,} pairs)",
+            "validation": data.describe(data.validation) + f" ({len(validation[0]):,} pairs)",
+            "multi30k": config.data or "downloaded (github.com/multi30k/dataset)",
+            "tatoeba_file": str(Path(config.tatoeba).resolve()) if config.tatoeba else None,
+            "source_subwords": len(source_subwords),
+            "target_subwords": len(target_subwords),
+        },
+        metric={"name": "not measured", "value": None},
+        train_command=f"showcase train {DEMO} --pair {config.pair}"
+        + (" --data MULTI30K_DIR" if config.data else "")
+        + (" --tatoeba MANYTHINGS_FILE" if config.tatoeba else ""),
+        evaluate_command=f"showcase evaluate {DEMO} --pair {config.pair} --json",
+        training_time_s=round(state["seconds"], 1),
+        hardware=checkpoints.hardware_summary(),
+        hyperparameters={
+            **{
+                k: v
+                for k, v in dataclasses.asdict(config).items()
+                if k not in ("data", "tatoeba", "out", "verbose", "name", "resume")
+            },
+            "precision_policy": policy,
+            "backend": keras.backend.backend(),
+            "data_preparation_s": round(data_seconds, 1),
+            "epochs_run": state["epochs_done"],
+            "final_loss": history[-1].get("loss") if history else None,
+            "final_validation_loss": history[-1].get("val_loss") if history else None,
+        },
+    )
+    path = checkpoints.save(inference, card, out_dir)
+    resume_model.unlink(missing_ok=True)
+    resume_state.unlink(missing_ok=True)
+    if config.evaluate:
+        record_evaluation(path, config.data, config.tatoeba)
+    return path

@@ -1,0 +1,151 @@
+"""The translator: subwords, model shapes, attention, beams, a training run that lowers the loss
+(and resumes), evaluation that reproduces the card, and the import API's handling of odd text."""
+
+import json
+
+import numpy as np
+import pytest
+
+from showcase.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def translator(tiny_translator_path):
+    from showcase.translation import Translator
+
+    return Translator.from_pretrained("en-fr", tiny_translator_path)
+
+
+def test_subwords_give_back_spacing_and_punctuation():
+    from showcase.translation.subwords import Subwords
+
+    sentences = ["Le chat n'aime pas l'eau.", "Où est la gare ?", "Straße, 42 « Hallo » !"] * 20
+    subwords = Subwords.train(sentences, 60)
+    again = Subwords.from_text(subwords.to_text())
+    for sentence in sentences[:3]:
+        assert again.decode(again.encode([sentence])[0]) == sentence
+
+
+def test_shapes_attention_sums_to_one_and_masks_padding(translator):
+    model = translator.model
+    source = np.array([[5, 6, 7, 0, 0], [8, 9, 10, 11, 12]], "int32")
+    target = np.array([[2, 5, 6], [2, 7, 0]], "int32")
+    logits = model((source, target))
+    assert logits.shape == (2, 3, len(model.target_subwords))
+    memory, is_word, h, c = model.start(source)
+    assert memory.shape == (2, 5, 2 * model.encoder_units)
+    log_probs, h, c, weights = model.step(np.array([2, 2], "int32"), h, c, memory, is_word)
+    weights = np.asarray(weights)
+    np.testing.assert_allclose(weights.sum(axis=-1), 1.0, atol=1e-5)
+    assert weights[0, 3:].max() < 1e-6  # padding gets no attention
+    np.testing.assert_allclose(np.exp(np.asarray(log_probs)).sum(-1), 1.0, atol=1e-4)
+
+
+def test_a_safe_mode_round_trip_keeps_the_subwords(tiny_translator_path, translator):
+    import keras
+
+    loaded = keras.saving.load_model(tiny_translator_path, safe_mode=True)
+    source = np.array([[5, 6, 7]], "int32")
+    target = np.array([[2, 5]], "int32")
+    np.testing.assert_allclose(loaded((source, target)), translator.model((source, target)))
+    assert loaded.target_subwords.model_proto == translator.target_subwords.model_proto
+
+
+def test_beam_one_is_greedy_and_beams_are_ranked_by_normalised_score(translator):
+    sentence = "The small cat sees a dog."
+    one = translator.translate_sentence(sentence, beam_size=1)
+    assert one.attention.shape == (len(one.target_pieces), len(one.source_pieces))
+    np.testing.assert_allclose(one.attention.sum(axis=1), 1.0, atol=1e-5)
+    assert translator.translate(sentence, beam_size=1) == one.text
+    four = translator.translate_sentence(sentence, beam_size=4)
+    assert len(four.alternatives) == 4
+    scores = [score for _, _, score in four.alternatives]
+    assert scores == sorted(scores, reverse=True)
+    # Normalising divides by lp >= 1, so no score is below its log-probability.
+    assert all(score >= log_p for _, log_p, score in four.alternatives)
+
+
+def test_the_toy_model_learned_the_word_order(translator):
+    """Adjectives follow nouns in the toy French; eight epochs are enough to learn it."""
+    assert translator.translate("The black dog likes a bird.") == "Le chien noir aime un oiseau."
+
+
+def test_training_lowers_the_loss_and_evaluation_reproduces_the_card(tiny_translator_path):
+    from showcase.checkpoints import ModelCard, card_path_for
+    from showcase.translation.evaluate import evaluate
+
+    card = ModelCard.read(card_path_for(tiny_translator_path))
+    history = card.hyperparameters
+    assert history["final_loss"] < 1.0
+    assert card.metric["value"] == card.metric["multi30k_test2016"]["bleu"]
+    assert card.metric["tatoeba_test"]["sentences"] > 0
+    result = evaluate(str(tiny_translator_path), card.dataset["multi30k"], pair="en-fr")
+    row = result["results"][0]
+    assert row["value"] == card.metric["value"] > 50
+    assert row["tatoeba_test"]["bleu"] == card.metric["tatoeba_test"]["bleu"]
+
+
+def test_training_stops_on_time_and_resumes(toy_translation_data, tmp_path):
+    from showcase.translation.train import TranslationTrainConfig, train
+
+    folder, _ = toy_translation_data
+    config = TranslationTrainConfig(
+        pair="en-fr",
+        data=str(folder),
+        vocabulary_size=60,
+        embedding_dim=8,
+        encoder_units=8,
+        decoder_units=8,
+        epochs=2,
+        max_minutes=1e-4,
+        evaluate=False,
+        out=str(tmp_path),
+        verbose=0,
+    )
+    stopped = train(config)
+    assert stopped.name == "en-fr.resume.keras"
+    assert json.loads((tmp_path / "en-fr.resume.json").read_text())["epochs_done"] == 1
+    config.resume, config.max_minutes = True, 0.0
+    finished = train(config)
+    assert finished.name == "en-fr.keras" and not stopped.exists()
+    from showcase.checkpoints import ModelCard, card_path_for
+
+    assert ModelCard.read(card_path_for(finished)).hyperparameters["epochs_run"] == 2
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [("", "empty"), ("   \n ", "empty"), (None, "empty"), (42, "must be a string")],
+)
+def test_empty_or_wrong_text_gets_a_message(translator, text, message):
+    with pytest.raises(InputError, match=message):
+        translator.translate_text(text)
+
+
+@pytest.mark.parametrize("beam_size", [0, 11, 2.5, "4", True])
+def test_beam_size_out_of_range_gets_a_message(translator, beam_size):
+    with pytest.raises(InputError, match="beam size"):
+        translator.translate("A dog.", beam_size=beam_size)
+
+
+def test_odd_text_is_translated_with_notices(translator):
+    translations, notices = translator.translate_text("The cat 😀 sees 日本 a dog. " * 1000)
+    assert any("2,000" in notice or "were used" in notice for notice in notices)
+    assert any("😀" in notice and "日本" in notice for notice in notices)
+    assert 1 < len(translations) <= 120
+    assert all(t.text and "⁇" not in t.text for t in translations)
+    only_emoji, notices = translator.translate_text("🙂🙂")
+    assert isinstance(only_emoji[0].text, str) and notices
+
+
+def test_sentences_are_split_at_their_ends():
+    from showcase.translation.api import split_sentences
+
+    assert split_sentences('Hi! "Who is it?" he asked. Mr. Smith... ok') == [
+        "Hi!",
+        '"Who is it?"',
+        "he asked.",
+        "Mr.",
+        "Smith...",
+        "ok",
+    ]
