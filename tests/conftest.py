@@ -268,20 +268,24 @@ def tiny_translator_path(toy_translation_data, tmp_path_factory):
     from showcase.translation.train import TranslationTrainConfig, train
 
     folder, manythings = toy_translation_data
-    return train(
-        TranslationTrainConfig(
-            pair="en-fr",
-            data=str(folder),
-            tatoeba=str(manythings),
-            vocabulary_size=60,
-            embedding_dim=16,
-            encoder_units=16,
-            decoder_units=32,
-            dropout=0.0,
-            epochs=8,
-            batch_size=32,
-            learning_rate=2e-2,
-            out=str(tmp_path_factory.mktemp("tiny_translator")),
-            verbose=0,
-        )
+    config = TranslationTrainConfig(
+        pair="en-fr",
+        data=str(folder),
+        tatoeba=str(manythings),
+        vocabulary_size=60,
+        embedding_dim=16,
+        encoder_units=16,
+        decoder_units=32,
+        dropout=0.0,
+        epochs=8,
+        batch_size=32,
+        learning_rate=2e-2,
+        # Stops after the first epoch, then resumes: the resume path is part of every run.
+        max_minutes=1e-4,
+        out=str(tmp_path_factory.mktemp("tiny_translator")),
+        verbose=0,
     )
+    stopped = train(config)
+    assert stopped.name == "en-fr.resume.keras", stopped
+    config.resume, config.max_minutes = True, 0.0
+    return train(config)

@@ -1,8 +1,6 @@
 """The translator: subwords, model shapes, attention, beams, a training run that lowers the loss
 (and resumes), evaluation that reproduces the card, and the import API's handling of odd text."""
 
-import json
-
 import numpy as np
 import pytest
 
@@ -85,32 +83,13 @@ def test_training_lowers_the_loss_and_evaluation_reproduces_the_card(tiny_transl
     assert row["tatoeba_test"]["bleu"] == card.metric["tatoeba_test"]["bleu"]
 
 
-def test_training_stops_on_time_and_resumes(toy_translation_data, tmp_path):
-    from showcase.translation.train import TranslationTrainConfig, train
-
-    folder, _ = toy_translation_data
-    config = TranslationTrainConfig(
-        pair="en-fr",
-        data=str(folder),
-        vocabulary_size=60,
-        embedding_dim=8,
-        encoder_units=8,
-        decoder_units=8,
-        epochs=2,
-        max_minutes=1e-4,
-        evaluate=False,
-        out=str(tmp_path),
-        verbose=0,
-    )
-    stopped = train(config)
-    assert stopped.name == "en-fr.resume.keras"
-    assert json.loads((tmp_path / "en-fr.resume.json").read_text())["epochs_done"] == 1
-    config.resume, config.max_minutes = True, 0.0
-    finished = train(config)
-    assert finished.name == "en-fr.keras" and not stopped.exists()
+def test_training_stopped_on_time_and_resumed(tiny_translator_path):
+    """The fixture stopped after one epoch (max_minutes) and finished with --resume."""
     from showcase.checkpoints import ModelCard, card_path_for
 
-    assert ModelCard.read(card_path_for(finished)).hyperparameters["epochs_run"] == 2
+    card = ModelCard.read(card_path_for(tiny_translator_path))
+    assert card.hyperparameters["sittings"] == 2 and card.hyperparameters["epochs_run"] == 8
+    assert not list(tiny_translator_path.parent.glob("*.resume.*"))
 
 
 @pytest.mark.parametrize(
@@ -149,3 +128,15 @@ def test_sentences_are_split_at_their_ends():
         "Smith...",
         "ok",
     ]
+
+
+def test_bench_times_a_sentence_and_compares_with_the_keras_io_recipe(translator):
+    from showcase.translation import bench
+
+    cases = bench.bench_cases({"en-fr": translator})
+    assert set(cases) == {"en-fr, 10 words, beam 4", "en-fr, 10 words, greedy"}
+    assert isinstance(cases["en-fr, 10 words, beam 4"].call(), str)
+    row = bench.compare_with_keras_io(translator, seconds=3)
+    assert row["budget_s"] == 3 and row["keras_io_training"]["steps"] > 0
+    assert row["ours_bleu"] == translator.card.metric["multi30k_test2016"]["bleu"]
+    assert 0 <= row["keras_io_bleu"] <= 100 and "keras-io" in row["summary"]

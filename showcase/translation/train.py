@@ -168,6 +168,7 @@ def train(config: TranslationTrainConfig) -> Path:
                 jit_compile=config.jit_compile,
             )
     state["seconds_before"] = state["seconds"]
+    state["sittings"] = state.get("sittings", 0) + 1
     callbacks = [_progress_saver(resume_model, resume_state, state, time.perf_counter())]
     if config.max_minutes:
         callbacks.append(_time_limit(config.max_minutes * 60))
@@ -225,6 +226,7 @@ def train(config: TranslationTrainConfig) -> Path:
             "backend": keras.backend.backend(),
             "data_preparation_s": round(data_seconds, 1),
             "epochs_run": state["epochs_done"],
+            "sittings": state["sittings"],  # training runs it took (--resume continues one)
             "final_loss": history[-1].get("loss") if history else None,
             "final_validation_loss": history[-1].get("val_loss") if history else None,
         },
