@@ -1,18 +1,16 @@
 """Train a translator (``showcase train translation --pair en-fr``) and score it.
 
-Training can stop and resume: after every epoch the model and optimizer state go to
-``<out>/<name>.resume.keras`` (with ``<name>.resume.json`` recording the epoch and time spent);
-``--resume`` continues from there, so a long CPU run can span several sittings.
+Training can stop (``--max-minutes``) and continue (``--resume``): see :mod:`showcase.resumable`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 from pathlib import Path
 
 from showcase import checkpoints
+from showcase.resumable import ResumableRun
 from showcase.translation.evaluate import evaluate, record_evaluation  # noqa: F401 - CLI uses it
 
 DEMO = "translation"
@@ -56,40 +54,6 @@ class TranslationTrainConfig:
 TRAIN_CONFIG = TranslationTrainConfig
 
 
-def _resume_paths(out_dir: Path, name: str) -> tuple[Path, Path]:
-    return out_dir / f"{name}{checkpoints.RESUME_SUFFIX}", out_dir / f"{name}.resume.json"
-
-
-def _progress_saver(model_path: Path, state_path: Path, state: dict, started: float):
-    import keras
-
-    class _SaveProgress(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            state["epochs_done"] = epoch + 1
-            state["seconds"] = state["seconds_before"] + time.perf_counter() - started
-            state.setdefault("history", []).append(
-                {k: round(float(v), 4) for k, v in (logs or {}).items()}
-            )
-            self.model.save(model_path)
-            state_path.write_text(json.dumps(state, indent=1))
-
-    return _SaveProgress()
-
-
-def _time_limit(seconds: float):
-    import keras
-
-    class _StopAfterEpoch(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.started = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            if time.perf_counter() - self.started > seconds:
-                self.model.stop_training = True
-
-    return _StopAfterEpoch()
-
-
 def build_model(config: TranslationTrainConfig, source_subwords, target_subwords):
     from showcase.translation.model import AttentionSeq2Seq
 
@@ -119,7 +83,7 @@ def train(config: TranslationTrainConfig) -> Path:
     name = config.name or config.pair
     out_dir = Path(config.out) if config.out else checkpoints.user_checkpoint_dir(DEMO)
     out_dir.mkdir(parents=True, exist_ok=True)
-    resume_model, resume_state = _resume_paths(out_dir, name)
+    run = ResumableRun(out_dir, name, DEMO, config.resume)
     keras.utils.set_random_seed(config.seed)
 
     started = time.perf_counter()
@@ -127,13 +91,11 @@ def train(config: TranslationTrainConfig) -> Path:
     sources, targets = data.training_pairs()
     policy = set_precision(config.mixed_precision)
     strategy = make_strategy(config.strategy)
-    if config.resume and resume_model.is_file():
-        model = checkpoints.load_model(resume_model, DEMO, compile=True)
-        state = json.loads(resume_state.read_text())
+    model = run.load_model()
+    if model is not None:
         source_subwords, target_subwords = model.source_subwords, model.target_subwords
-        print(f"resuming {name} after epoch {state['epochs_done']} ({state['seconds']:.0f} s)")
+        print(f"resuming {name} after epoch {run.epochs_done} ({run.seconds:.0f} s)")
     else:
-        state = {"epochs_done": 0, "seconds": 0.0}
         # Subwords from the training side only: held-out sentences never shape the vocabulary.
         source_subwords = Subwords.train(sorted(set(sources)), config.vocabulary_size)
         target_subwords = Subwords.train(sorted(set(targets)), config.vocabulary_size)
@@ -155,7 +117,7 @@ def train(config: TranslationTrainConfig) -> Path:
     data_seconds = time.perf_counter() - started
     train_batches = batches(*encoded, config.batch_size, shuffle=True, seed=config.seed)
     validation_batches = batches(*validation, config.batch_size, shuffle=False)
-    if state["epochs_done"] == 0:
+    if model is None:
         with strategy.scope():
             model = build_model(config, source_subwords, target_subwords)
             steps = count_batches(encoded[1], config.batch_size) * config.epochs
@@ -167,36 +129,27 @@ def train(config: TranslationTrainConfig) -> Path:
                 loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0),
                 jit_compile=config.jit_compile,
             )
-    state["seconds_before"] = state["seconds"]
-    state["sittings"] = state.get("sittings", 0) + 1
-    callbacks = [_progress_saver(resume_model, resume_state, state, time.perf_counter())]
-    if config.max_minutes:
-        callbacks.append(_time_limit(config.max_minutes * 60))
-    if state["epochs_done"] < config.epochs:
+    if run.epochs_done < config.epochs:
         model.fit(
             train_batches,
             validation_data=validation_batches,
             validation_steps=count_batches(validation[1], config.batch_size),
             steps_per_epoch=count_batches(encoded[1], config.batch_size),
-            initial_epoch=state["epochs_done"],
+            initial_epoch=run.epochs_done,
             epochs=config.epochs,
             verbose=config.verbose,
-            callbacks=callbacks,
+            callbacks=run.callbacks(config.max_minutes),
             shuffle=False,  # the dataset shuffles itself
         )
     keras.mixed_precision.set_global_policy("float32")
-    if state["epochs_done"] < config.epochs:
-        print(
-            f"stopped after epoch {state['epochs_done']} of {config.epochs} "
-            f"({state['seconds']:.0f} s in all); continue with --resume"
-        )
-        return resume_model
+    if run.stopped_early(config.epochs):
+        return run.model_path
 
     # A fresh copy without the optimizer's state: the checkpoint is for inference.
     inference = type(model).from_config(model.get_config())
     inference((np.ones((1, 2), "int32"), np.ones((1, 2), "int32")))
     inference.set_weights(model.get_weights())
-    history = state.get("history", [])
+    history = run.history
     card = checkpoints.ModelCard(
         demo=DEMO,
         name=name,
@@ -214,7 +167,7 @@ def train(config: TranslationTrainConfig) -> Path:
         + (" --data MULTI30K_DIR" if config.data else "")
         + (" --tatoeba MANYTHINGS_FILE" if config.tatoeba else ""),
         evaluate_command=f"showcase evaluate {DEMO} --pair {config.pair} --json",
-        training_time_s=round(state["seconds"], 1),
+        training_time_s=round(run.seconds, 1),
         hardware=checkpoints.hardware_summary(),
         hyperparameters={
             **{
@@ -225,15 +178,14 @@ def train(config: TranslationTrainConfig) -> Path:
             "precision_policy": policy,
             "backend": keras.backend.backend(),
             "data_preparation_s": round(data_seconds, 1),
-            "epochs_run": state["epochs_done"],
-            "sittings": state["sittings"],  # training runs it took (--resume continues one)
+            "epochs_run": run.epochs_done,
+            "sittings": run.state["sittings"],  # training runs it took (--resume continues one)
             "final_loss": history[-1].get("loss") if history else None,
             "final_validation_loss": history[-1].get("val_loss") if history else None,
         },
     )
     path = checkpoints.save(inference, card, out_dir)
-    resume_model.unlink(missing_ok=True)
-    resume_state.unlink(missing_ok=True)
+    run.finish()
     if config.evaluate:
         record_evaluation(path, config.data, config.tatoeba)
     return path
