@@ -1,0 +1,153 @@
+"""The import API: ``Synthesizer.from_pretrained().synthesize("text")`` -> (rate, waveform)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+
+from showcase.errors import InputError
+from showcase.inputs import clean_text
+from showcase.tts import audio, text
+
+DEMO = "tts"
+CHECKPOINT_NAME = "espeak_tacotron"
+MAX_CHARACTERS = 1000  # about a minute of speech
+MAX_SECONDS_PER_SENTENCE = 20.0  # the decoder's hard cap, whatever the stop token says
+PAUSE_SECONDS = 0.25  # silence between sentences
+STOP_THRESHOLD = 0.5
+
+
+@dataclasses.dataclass
+class SpokenSentence:
+    text: str
+    symbols: list[str]  # the characters the model read (normalised text + end mark)
+    mel: np.ndarray  # (frames, n_mels), normalised
+    alignment: np.ndarray  # (decoder steps, symbols)
+    stopped: bool  # False when the hard cap ended decoding instead of the stop token
+
+
+@dataclasses.dataclass
+class Speech:
+    sample_rate: int
+    waveform: np.ndarray  # float32 in [-1, 1]
+    sentences: list[SpokenSentence]
+    notices: list[str]
+
+
+class Synthesizer:
+    """A trained Tacotron-style model plus Griffin-Lim: text in, a waveform out."""
+
+    def __init__(self, model, path: Path | None = None, card=None, seed: int = 0):
+        import tensorflow as tf
+
+        self.model = model
+        self.path = path
+        self.card = card
+        self.audio_config = audio.AudioConfig.from_dict(model.audio)
+        self.seed = seed
+        self._encode = tf.function(
+            lambda ids: model.encode(ids), input_signature=[tf.TensorSpec([1, None], tf.int32)]
+        )
+        self._step = tf.function(self._one_step, reduce_retracing=True)
+        self._postprocess = tf.function(
+            lambda mel: model.postprocess(mel),
+            input_signature=[tf.TensorSpec([1, None, model.n_mels], tf.float32)],
+        )
+
+    def _one_step(self, state, frame, masks, memory, keys, text_mask):
+        return self.model.decoder_step(state, frame, masks, memory, keys, text_mask)
+
+    @classmethod
+    def from_pretrained(cls, checkpoint=None, name: str = CHECKPOINT_NAME) -> Synthesizer:
+        from showcase import checkpoints
+
+        path = checkpoints.resolve(DEMO, name, checkpoint)
+        return cls(checkpoints.load_model(path, DEMO), path, checkpoints.card_beside(path))
+
+    @property
+    def sample_rate(self) -> int:
+        return self.audio_config.sample_rate
+
+    def warm_up(self) -> Synthesizer:
+        self.speak_sentence("hello.")
+        return self
+
+    # -- one sentence --------------------------------------------------------------------------
+    def speak_sentence(self, sentence: str) -> SpokenSentence:
+        """Decode one sentence's mel frames, stopping on the stop token or the hard cap."""
+        model = self.model
+        ids, _ = text.to_ids(sentence)
+        memory, keys, text_mask = self._encode(np.array([ids], np.int32))
+        state = tuple(np.asarray(t) for t in model.initial_state(memory))
+        frame = np.zeros((1, model.n_mels), np.float32)
+        rng = np.random.default_rng(self.seed)
+        keep = 1.0 - model.prenet_rate
+        frames_per_second = self.sample_rate / self.audio_config.hop_length
+        cap = int(MAX_SECONDS_PER_SENTENCE * frames_per_second / model.reduction)
+        mels, weights, stopped = [], [], False
+        for _ in range(cap):
+            masks = [
+                (rng.random((1, units)) < keep).astype(np.float32) / keep
+                for units in model.prenet_units
+            ]
+            state, frames, stop, attention = self._step(
+                state, frame, masks, memory, keys, text_mask
+            )
+            frames = np.asarray(frames).reshape(model.reduction, model.n_mels)
+            mels.append(frames)
+            weights.append(np.asarray(attention)[0])
+            frame = frames[-1:].astype(np.float32)
+            if 1.0 / (1.0 + np.exp(-float(np.asarray(stop)[0]))) > STOP_THRESHOLD:
+                stopped = True
+                break
+        normalised = text.ids_to_text(ids)
+        return SpokenSentence(
+            text=sentence,
+            symbols=[*normalised, "~"],
+            mel=np.clip(np.concatenate(mels), 0.0, 1.0),
+            alignment=np.stack(weights),
+            stopped=stopped,
+        )
+
+    def waveform_of(self, spoken: SpokenSentence) -> np.ndarray:
+        linear = np.asarray(self._postprocess(spoken.mel[None].astype(np.float32)))[0]
+        return audio.linear_to_waveform(np.clip(linear, 0.0, 1.0), self.audio_config)
+
+    # -- any text ------------------------------------------------------------------------------
+    def speak(self, words: str) -> Speech:
+        """Any text -> speech: split into sentences, each spoken, joined with short pauses."""
+        cleaned, notice = clean_text(words, MAX_CHARACTERS, "text to speak")
+        notices = [notice] if notice else []
+        _, dropped = text.to_ids(cleaned)
+        if dropped:
+            notices.append(
+                "These characters cannot be spoken and were skipped: " + " ".join(dropped)
+            )
+        sentences = text.split_sentences(cleaned)
+        if not sentences:
+            raise InputError("There is nothing to say: the text has no letters or numbers.")
+        spoken = [self.speak_sentence(s) for s in sentences]
+        capped = sum(not s.stopped for s in spoken)
+        if capped:
+            notices.append(
+                f"{capped} sentence(s) reached the {MAX_SECONDS_PER_SENTENCE:.0f}-second cap "
+                "before the model said it had finished."
+            )
+        pause = np.zeros(int(PAUSE_SECONDS * self.sample_rate), np.float32)
+        pieces = []
+        for index, sentence in enumerate(spoken):
+            if index:
+                pieces.append(pause)
+            pieces.append(self.waveform_of(sentence))
+        return Speech(self.sample_rate, np.concatenate(pieces).astype(np.float32), spoken, notices)
+
+    def synthesize(self, words: str) -> tuple[int, np.ndarray]:
+        speech = self.speak(words)
+        return speech.sample_rate, speech.waveform
+
+    def alignment(self, words: str) -> tuple[list[str], np.ndarray]:
+        """(symbols read, attention (decoder steps, symbols)) for the first sentence."""
+        first = self.speak(words).sentences[0]
+        return first.symbols, first.alignment

@@ -1,0 +1,124 @@
+"""Training examples for the synthesiser: character ids, mel and linear spectrograms per clip,
+computed once and cached, then batched with ``tf.data`` (similar lengths together).
+
+The cache is one ``.npz`` per clip under ``<corpus>/features-<settings hash>/``, float16, so a
+second run (or a resumed one) starts training at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+from showcase.tts import audio, text
+from showcase.tts.corpus import Utterance
+
+FRAME_BUCKETS = (64, 96, 128, 192, 256, 384, 512, 768)
+
+
+@dataclasses.dataclass
+class Example:
+    id: str
+    ids: np.ndarray  # int32 (N,)
+    mel: np.ndarray  # float16 (T, n_mels), normalised to [0, 1]
+    linear: np.ndarray  # float16 (T, n_bins)
+
+
+def cache_folder(corpus_folder: Path, config: audio.AudioConfig) -> Path:
+    digest = hashlib.sha256(
+        json.dumps({"audio": config.to_dict(), "symbols": text.SYMBOLS}).encode()
+    ).hexdigest()[:10]
+    return Path(corpus_folder) / f"features-{digest}"
+
+
+def prepare(utterance: Utterance, config: audio.AudioConfig) -> Example:
+    waveform = audio.trim_silence(audio.read_wav(utterance.wav_path, config.sample_rate), config)
+    ids, _ = text.to_ids(utterance.text)
+    return Example(
+        utterance.id,
+        np.asarray(ids, np.int32),
+        audio.mel_spectrogram(waveform, config).astype(np.float16),
+        audio.linear_spectrogram(waveform, config).astype(np.float16),
+    )
+
+
+def load_examples(
+    utterances: list[Utterance], corpus_folder, config: audio.AudioConfig, progress=None
+) -> list[Example]:
+    """Every utterance's features, from the cache when there (computed and cached otherwise)."""
+    folder = cache_folder(corpus_folder, config)
+    folder.mkdir(parents=True, exist_ok=True)
+    examples = []
+    for index, utterance in enumerate(utterances):
+        path = folder / f"{utterance.id}.npz"
+        if path.is_file():
+            with np.load(path) as stored:
+                example = Example(utterance.id, stored["ids"], stored["mel"], stored["linear"])
+        else:
+            example = prepare(utterance, config)
+            np.savez(path, ids=example.ids, mel=example.mel, linear=example.linear)
+        examples.append(example)
+        if progress:
+            progress(index + 1, len(utterances))
+    return examples
+
+
+def batches(examples: list[Example], batch_size: int, reduction: int, shuffle: bool, seed=0):
+    """A ``tf.data.Dataset`` of model inputs (dicts), frames padded to a multiple of ``reduction``.
+
+    With ``shuffle`` it repeats forever, reshuffled on every pass; :func:`count_batches` gives the
+    steps in one pass.
+    """
+    import tensorflow as tf
+
+    n_mels = examples[0].mel.shape[1]
+    n_bins = examples[0].linear.shape[1]
+
+    def generate():
+        for example in examples:
+            yield example.ids, example.mel, example.linear, np.int32(len(example.mel))
+
+    signature = (
+        tf.TensorSpec([None], tf.int32),
+        tf.TensorSpec([None, n_mels], tf.float16),
+        tf.TensorSpec([None, n_bins], tf.float16),
+        tf.TensorSpec([], tf.int32),
+    )
+    dataset = tf.data.Dataset.from_generator(generate, output_signature=signature).cache()
+    if shuffle:
+        dataset = dataset.shuffle(len(examples), seed=seed, reshuffle_each_iteration=True)
+    dataset = dataset.bucket_by_sequence_length(
+        element_length_func=lambda ids, mel, linear, frames: frames,
+        bucket_boundaries=list(FRAME_BUCKETS),
+        bucket_batch_sizes=[batch_size] * (len(FRAME_BUCKETS) + 1),
+    )
+    if shuffle:
+        dataset = dataset.repeat()
+
+    def to_inputs(ids, mel, linear, frames):
+        # Whole decoder steps: pad the frames to a multiple of the reduction factor.
+        length = tf.shape(mel)[1]
+        extra = (reduction - length % reduction) % reduction
+        pad = [[0, 0], [0, extra], [0, 0]]
+        return {
+            "text": ids,
+            "mel": tf.cast(tf.pad(mel, pad), tf.float32),
+            "linear": tf.cast(tf.pad(linear, pad), tf.float32),
+            "frames": frames,
+        }
+
+    return dataset.map(to_inputs, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+
+
+def count_batches(examples: list[Example], batch_size: int) -> int:
+    import bisect
+
+    sizes: dict[int, int] = {}
+    for example in examples:
+        bucket = bisect.bisect_right(FRAME_BUCKETS, len(example.mel))
+        sizes[bucket] = sizes.get(bucket, 0) + 1
+    return sum(-(-size // batch_size) for size in sizes.values())
