@@ -92,6 +92,30 @@ DEMOS: dict[str, Demo] = {
             checkpoint_names=("scenes_attention", "scenes_show_and_tell"),
             training="showcase.captioning.train",
         ),
+        Demo(
+            name="translation",
+            title="Machine translation",
+            paper="Sequence to Sequence Learning with Neural Networks (Sutskever, Vinyals & Le "
+            "2014); Effective Approaches to Attention-based Neural Machine Translation (Luong, "
+            "Pham & Manning 2015)",
+            paper_url="https://arxiv.org/abs/1508.04025",
+            app="showcase.apps.translation",
+            bench="showcase.translation.bench",
+            checkpoint_names=("en-fr", "en-de"),
+            training="showcase.translation.train",
+        ),
+        Demo(
+            name="tts",
+            title="Text to speech",
+            paper="Tacotron: Towards End-to-End Speech Synthesis (Wang et al. 2017); Natural TTS "
+            "Synthesis by Conditioning WaveNet on Mel Spectrogram Predictions (Shen et al. 2018); "
+            "guided attention (Tachibana et al. 2017)",
+            paper_url="https://arxiv.org/abs/1703.10135",
+            app="showcase.apps.tts",
+            bench="showcase.tts.bench",
+            checkpoint_names=("espeak_tacotron",),
+            training="showcase.tts.train",
+        ),
     ]
 }
 

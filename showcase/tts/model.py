@@ -320,7 +320,11 @@ class Tacotron(keras.Model):
         # The carry holds the step's outputs too: Keras' TensorFlow scan stacks outputs shaped
         # like the carry, so returning the carry as the output works on every backend.
         def step(carry, inputs):
-            frame, *step_masks = inputs
+            frame = inputs[:, : self.n_mels]
+            step_masks, start = [], self.n_mels
+            for units in self.prenet_units:
+                step_masks.append(inputs[:, start : start + units])
+                start += units
             state, frames, stop, _ = self.decoder_step(
                 carry[:7], frame, step_masks, memory, keys, text_mask
             )
@@ -332,7 +336,10 @@ class Tacotron(keras.Model):
             ops.zeros((batch, self.reduction * self.n_mels)),
             ops.zeros((batch,)),
         )
-        _, stacked = ops.scan(step, initial, (ops.transpose(previous, (1, 0, 2)), *masks))
+        # One stacked input: Keras' TensorFlow scan cannot check several inputs whose number of
+        # steps is unknown when tracing.
+        inputs = ops.concatenate([ops.transpose(previous, (1, 0, 2)), *masks], axis=-1)
+        _, stacked = ops.scan(step, initial, inputs)
         frames, stops, alignment = stacked[7], stacked[8], stacked[5]
         mel_out = ops.reshape(ops.transpose(frames, (1, 0, 2)), (batch, -1, self.n_mels))
         return {

@@ -1,0 +1,129 @@
+"""Translation UI: English to French or German, with the attention heatmap of each sentence."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from showcase import registry
+from showcase.apps.common import LazyModel, header, standalone_page, user_errors
+
+DEMO = registry.get("translation")
+DIRECTIONS = {"English → French": "en-fr", "English → German": "en-de"}
+# A sentence takes a tenth of a second; a long text a few seconds. Two may run side by side.
+CONCURRENCY_LIMIT = 2
+EXAMPLES = [
+    ["Economic growth has slowed down in recent years.", "English → German"],
+    ["Economic growth has slowed down in recent years.", "English → French"],
+    ["A little girl is climbing into a wooden playhouse.", "English → German"],
+    ["Two dogs are running through the snow.", "English → French"],
+    ["I'm hungry. Where is the station?", "English → French"],
+    ["Tom doesn't like cheese.", "English → German"],
+]
+
+
+def render(checkpoint: str | None = None) -> LazyModel:
+    """Add the translation UI to the current Blocks; returns its lazily loaded models."""
+    from showcase.translation.api import MAX_BEAM_SIZE, MAX_CHARACTERS
+
+    model = LazyModel(lambda: _load(checkpoint))
+
+    @user_errors
+    def translate(text, direction, beam_size):
+        from showcase.inputs import check_beam_size
+        from showcase.translation.plot import attention_figure
+
+        translators = model.get()
+        if direction not in DIRECTIONS:
+            raise gr.Error(f"Pick a direction from the list, not {direction!r}.")
+        pair = DIRECTIONS[direction]
+        if pair not in translators:
+            raise gr.Error(
+                f"No {direction} model is installed; train one with "
+                f"`showcase train translation --pair {pair}`."
+            )
+        beam_size = check_beam_size(beam_size, MAX_BEAM_SIZE)
+        translations, notices = translators[pair].translate_text(text, beam_size)
+        first = translations[0]
+        if len(translations) > 1:
+            notices.append(
+                f"The text was split into {len(translations)} sentences, each translated on its "
+                "own; the heatmap and the beams are for the first."
+            )
+        figure = attention_figure(first.source_pieces, first.target_pieces, first.attention)
+        beams = [
+            [text, round(log_p, 3), round(score, 3)] for text, log_p, score in first.alternatives
+        ]
+        return (
+            " ".join(t.text for t in translations),
+            "\n\n".join(f"ⓘ {n}" for n in notices),
+            figure,
+            beams,
+        )
+
+    gr.Markdown(header(DEMO, checkpoint))
+    gr.Markdown(
+        "The lecture's *many to many* network: an LSTM reads the English sentence piece by piece, "
+        "another LSTM writes the translation, and at every word attention looks back at the "
+        "English pieces it needs (the heatmap: one row per output piece, darker = more "
+        "attention). Beam search keeps the likeliest few translations. The models learned from "
+        "Multi30k image descriptions and short Tatoeba sentences, so they know everyday words "
+        "and scenes, not economics."
+    )
+    with gr.Row():
+        with gr.Column():
+            text = gr.Textbox(
+                label=f"English text (up to {MAX_CHARACTERS:,} characters)",
+                lines=4,
+                max_length=None,
+            )
+            direction = gr.Dropdown(list(DIRECTIONS), value="English → French", label="Direction")
+            beam_size = gr.Slider(1, MAX_BEAM_SIZE, value=4, step=1, label="Beam size")
+            button = gr.Button("Translate", variant="primary")
+            gr.Examples(EXAMPLES, [text, direction])
+        with gr.Column():
+            translation = gr.Textbox(label="Translation", lines=4, interactive=False)
+            notices = gr.Markdown()
+            heatmap = gr.Plot(label="Attention (first sentence)")
+            beams = gr.Dataframe(
+                headers=["translation", "log-probability", "score (length-normalised)"],
+                label="Beams (first sentence)",
+                interactive=False,
+            )
+    button.click(
+        translate,
+        [text, direction, beam_size],
+        [translation, notices, heatmap, beams],
+        api_name="translation_translate",
+        concurrency_limit=CONCURRENCY_LIMIT,
+        concurrency_id="translation",
+    )
+    text.submit(
+        translate,
+        [text, direction, beam_size],
+        [translation, notices, heatmap, beams],
+        api_name=False,
+        concurrency_limit=CONCURRENCY_LIMIT,
+        concurrency_id="translation",
+    )
+    return model
+
+
+def _load(checkpoint):
+    from showcase import checkpoints
+    from showcase.translation import Translator
+
+    translators = {}
+    for path in checkpoints.available(DEMO.name, checkpoint).values():
+        translator = Translator(
+            checkpoints.load_model(path, DEMO.name), path, checkpoints.card_beside(path)
+        )
+        translators[translator.pair] = translator.warm_up()
+    return translators
+
+
+def build(checkpoint: str | None = None) -> gr.Blocks:
+    return standalone_page(DEMO, render, checkpoint)
+
+
+if __name__ == "__main__":
+    build().queue().launch()

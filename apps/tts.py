@@ -1,0 +1,96 @@
+"""Text-to-speech UI: type English, hear it, and see where the model looked while speaking."""
+
+from __future__ import annotations
+
+import gradio as gr
+import numpy as np
+
+from showcase import registry
+from showcase.apps.common import LazyModel, header, standalone_page, user_errors
+
+DEMO = registry.get("tts")
+# Speaking takes about half the audio's length; one at a time keeps the cores for the fast demos.
+CONCURRENCY_LIMIT = 1
+EXAMPLES = [
+    "Generative adversarial networks.",  # from the lecture's Tacotron slide
+    "He reads books.",  # the lecture's example of phrase semantics
+    "The weather is lovely today, isn't it?",
+    "On May 5th, 1984, Dr. Smith paid $3.50 for 2 apples.",
+]
+
+
+def render(checkpoint: str | None = None) -> LazyModel:
+    """Add the TTS UI to the current Blocks; returns its lazily loaded synthesiser."""
+    from showcase.tts.api import MAX_CHARACTERS
+
+    model = LazyModel(lambda: _load(checkpoint))
+
+    @user_errors
+    def speak(words):
+        from showcase.tts.plots import alignment_figure, spectrogram_figure
+
+        synthesizer = model.get()
+        if synthesizer is None:
+            raise gr.Error("No speech model is installed; train one with `showcase train tts`.")
+        speech = synthesizer.speak(words)
+        first = speech.sentences[0]
+        if len(speech.sentences) > 1:
+            speech.notices.append(
+                f"The text was spoken as {len(speech.sentences)} sentences with short pauses; "
+                "the plots show the first."
+            )
+        pcm = (np.clip(speech.waveform, -1.0, 1.0) * 32767).astype(np.int16)
+        return (
+            (speech.sample_rate, pcm),
+            "\n\n".join(f"ⓘ {n}" for n in speech.notices),
+            alignment_figure(first.symbols, first.alignment),
+            spectrogram_figure(first.mel),
+        )
+
+    gr.Markdown(header(DEMO, checkpoint))
+    gr.Markdown(
+        "Tacotron reads characters and writes a spectrogram a few frames at a time; attention "
+        "decides which characters it is saying at each step (the alignment plot: a clean "
+        "diagonal means it reads left to right), and Griffin-Lim turns the spectrogram into "
+        "sound. The voice is espeak-ng's: the model learned from a corpus espeak-ng spoke, "
+        "because a human voice needs hours of data and a GPU."
+    )
+    with gr.Row():
+        with gr.Column():
+            words = gr.Textbox(label=f"English text (up to {MAX_CHARACTERS:,} characters)", lines=3)
+            button = gr.Button("Speak", variant="primary")
+            gr.Examples([[e] for e in EXAMPLES], [words])
+            notices = gr.Markdown()
+        with gr.Column():
+            sound = gr.Audio(label="Speech", type="numpy", interactive=False)
+            alignment = gr.Plot(label="Alignment (first sentence)")
+            spectrogram = gr.Plot(label="Mel spectrogram (first sentence)")
+    button.click(
+        speak,
+        [words],
+        [sound, notices, alignment, spectrogram],
+        api_name="tts_speak",
+        concurrency_limit=CONCURRENCY_LIMIT,
+        concurrency_id="tts",
+    )
+    return model
+
+
+def _load(checkpoint):
+    from showcase import checkpoints
+    from showcase.tts import Synthesizer
+    from showcase.tts.api import CHECKPOINT_NAME
+
+    found = checkpoints.available(DEMO.name, checkpoint)
+    if not found:
+        return None
+    path = found.get(CHECKPOINT_NAME) or next(iter(found.values()))
+    return Synthesizer.from_pretrained(path).warm_up()
+
+
+def build(checkpoint: str | None = None) -> gr.Blocks:
+    return standalone_page(DEMO, render, checkpoint)
+
+
+if __name__ == "__main__":
+    build().queue().launch()

@@ -1,0 +1,193 @@
+"""Train the synthesiser (``showcase train tts``) and score it (``showcase evaluate tts``).
+
+``--make-corpus SOURCE`` first speaks sentences from SOURCE (an LJSpeech ``metadata.csv``, a
+ManyThings/Tatoeba file or a text file with one sentence per line) with espeak-ng into an
+LJSpeech-format folder (``--data``, default ``<user data dir>/tts/espeak-corpus``). Training then
+reads that folder, holds out ``--held-out`` sentences it never sees (chosen by a hash of their IDs,
+so evaluation finds the same ones), and can stop (``--max-minutes``) and continue (``--resume``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+
+from showcase import checkpoints
+from showcase.errors import DataError
+from showcase.resumable import ResumableRun
+from showcase.tts.evaluate import evaluate, record_evaluation  # noqa: F401 - the CLI finds it here
+
+DEMO = "tts"
+PAPER = (
+    "Wang et al. 2017 (Tacotron); Shen et al. 2018 (Tacotron 2: location-sensitive attention, "
+    "stop token); Tachibana et al. 2017 (guided attention)"
+)
+
+
+@dataclasses.dataclass
+class TTSTrainConfig:
+    data: str | None = None  # an LJSpeech-format folder (default: the espeak corpus folder)
+    make_corpus: str | None = None  # speak these sentences with espeak-ng into --data first
+    corpus_sentences: int = 4000
+    corpus_max_chars: int = 100
+    held_out: int = 100
+    encoder: str = "cbhg"
+    postnet: str = "cbhg"
+    reduction: int = 3
+    embedding_dim: int = 128
+    decoder_units: int = 256
+    attention_units: int = 128
+    guided_weight: float = 1.0
+    epochs: int = 60
+    batch_size: int = 32
+    learning_rate: float = 1e-3
+    max_minutes: float = 0.0
+    resume: bool = False
+    evaluate: bool = True
+    seed: int = 1
+    jit_compile: bool = False
+    strategy: str = "auto"
+    mixed_precision: bool = False
+    name: str | None = None
+    out: str | None = None
+    verbose: int = 1
+
+
+TRAIN_CONFIG = TTSTrainConfig
+
+
+def default_corpus_folder() -> Path:
+    return checkpoints.user_data_dir() / "tts" / "espeak-corpus"
+
+
+def prepare_corpus(config: TTSTrainConfig) -> Path:
+    from showcase.tts.corpus import corpus_texts, make_espeak_corpus
+
+    folder = Path(config.data).expanduser() if config.data else default_corpus_folder()
+    if config.make_corpus:
+        texts = corpus_texts(
+            config.make_corpus, limit=config.corpus_sentences, max_chars=config.corpus_max_chars
+        )
+        print(f"speaking {len(texts):,} sentences with espeak-ng into {folder}")
+        make_espeak_corpus(texts, folder)
+    if not (folder / "metadata.csv").is_file():
+        raise DataError(
+            f"{folder} holds no LJSpeech-format corpus; make one with "
+            "`showcase train tts --make-corpus SENTENCES_FILE` or pass --data FOLDER"
+        )
+    return folder
+
+
+def train(config: TTSTrainConfig) -> Path:
+    import keras
+
+    from showcase.distribute import make_strategy, set_precision
+    from showcase.tts import audio, text
+    from showcase.tts.corpus import held_out_split, read_ljspeech
+    from showcase.tts.features import batches, count_batches, load_examples
+    from showcase.tts.model import Tacotron
+
+    name = config.name or "espeak_tacotron"
+    out_dir = Path(config.out) if config.out else checkpoints.user_checkpoint_dir(DEMO)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    keras.utils.set_random_seed(config.seed)
+    started = time.perf_counter()
+    folder = prepare_corpus(config)
+    training, held_out = held_out_split(read_ljspeech(folder), config.held_out)
+    audio_config = audio.AudioConfig()
+    examples = load_examples(training, folder, audio_config)
+    data_seconds = time.perf_counter() - started
+
+    run = ResumableRun(out_dir, name, DEMO, config.resume)
+    policy = set_precision(config.mixed_precision)
+    model = run.load_model()
+    steps = count_batches(examples, config.batch_size)
+    if model is None:
+        with make_strategy(config.strategy).scope():
+            model = Tacotron(
+                symbols=len(text.SYMBOLS),
+                n_mels=audio_config.n_mels,
+                n_linear=audio_config.n_bins,
+                reduction=config.reduction,
+                encoder=config.encoder,
+                postnet=config.postnet,
+                embedding_dim=config.embedding_dim,
+                decoder_units=config.decoder_units,
+                attention_units=config.attention_units,
+                guided_weight=config.guided_weight,
+                audio=audio_config.to_dict(),
+            )
+            model.compile(
+                optimizer=keras.optimizers.Adam(
+                    keras.optimizers.schedules.CosineDecay(
+                        config.learning_rate, steps * config.epochs, alpha=0.1
+                    ),
+                    clipnorm=1.0,
+                ),
+                jit_compile=config.jit_compile,
+            )
+    else:
+        print(f"resuming {name} after epoch {run.epochs_done} ({run.seconds:.0f} s)")
+    if run.epochs_done < config.epochs:
+        model.fit(
+            batches(examples, config.batch_size, config.reduction, shuffle=True, seed=config.seed),
+            steps_per_epoch=steps,
+            initial_epoch=run.epochs_done,
+            epochs=config.epochs,
+            verbose=config.verbose,
+            callbacks=run.callbacks(config.max_minutes),
+            shuffle=False,
+        )
+    keras.mixed_precision.set_global_policy("float32")
+    if run.stopped_early(config.epochs):
+        return run.model_path
+
+    inference = Tacotron.from_config(model.get_config())
+    inference(
+        {
+            "text": keras.ops.ones((1, 2), "int32"),
+            "mel": keras.ops.zeros((1, config.reduction, audio_config.n_mels)),
+        }
+    )
+    inference.set_weights(model.get_weights())
+    history = run.history
+    frames = sum(len(example.mel) for example in examples)
+    hours = frames * audio_config.hop_length / audio_config.sample_rate / 3600
+    card = checkpoints.ModelCard(
+        demo=DEMO,
+        name=name,
+        paper=PAPER,
+        dataset={
+            "corpus": str(folder.resolve()),
+            "train": f"{len(examples):,} clips ({hours:.2f} h)",
+            "held_out": f"{len(held_out)} clips never trained on (hash of seed and ID)",
+            "held_out_count": config.held_out,
+        },
+        metric={"name": "not measured", "value": None},
+        train_command=f"showcase train {DEMO}"
+        + (" --make-corpus SENTENCES_FILE" if config.make_corpus else "")
+        + (" --data CORPUS_DIR" if config.data else ""),
+        evaluate_command=f"showcase evaluate {DEMO} --json",
+        training_time_s=round(run.seconds, 1),
+        hardware=checkpoints.hardware_summary(),
+        hyperparameters={
+            **{
+                k: v
+                for k, v in dataclasses.asdict(config).items()
+                if k not in ("data", "make_corpus", "out", "verbose", "name", "resume")
+            },
+            "precision_policy": policy,
+            "backend": keras.backend.backend(),
+            "data_preparation_s": round(data_seconds, 1),
+            "epochs_run": run.epochs_done,
+            "steps": run.epochs_done * steps,
+            "sittings": run.state["sittings"],
+            "final_loss": history[-1].get("loss") if history else None,
+        },
+    )
+    path = checkpoints.save(inference, card, out_dir)
+    run.finish()
+    if config.evaluate:
+        record_evaluation(path, folder)
+    return path

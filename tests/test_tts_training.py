@@ -1,0 +1,124 @@
+"""`showcase train tts --make-corpus` end to end at toy size: espeak-ng speaks a corpus, a tiny
+model trains on all but the held-out sentences, and `showcase evaluate tts` reproduces the card's
+figures. (Stopping and resuming is showcase.resumable's, tested with translation.)"""
+
+import os
+
+import pytest
+
+from showcase.tts.corpus import espeak_available
+
+pytestmark = pytest.mark.slow
+
+if not espeak_available():
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("espeak-ng is missing; .ci/run installs it")
+    pytest.skip("espeak-ng is not installed", allow_module_level=True)
+
+SENTENCES = [
+    f"The {colour} {animal} {verb} the {thing}."
+    for colour in ("red", "small", "old")
+    for animal in ("cat", "dog", "bird")
+    for verb, thing in (("sees", "tree"), ("likes", "ball"))
+]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, monkeypatch_module):
+    from showcase.tts import api
+    from showcase.tts.train import TTSTrainConfig, train
+
+    # An untrained model rarely says it has finished; keep its sentences short.
+    monkeypatch_module.setattr(api, "MAX_SECONDS_PER_SENTENCE", 1.0)
+    folder = tmp_path_factory.mktemp("tts")
+    sentences = folder / "sentences.txt"
+    sentences.write_text("\n".join(SENTENCES) + "\n", encoding="utf-8")
+    config = TTSTrainConfig(
+        data=str(folder / "corpus"),
+        make_corpus=str(sentences),
+        held_out=4,
+        encoder="conv",
+        postnet="conv",
+        embedding_dim=16,
+        decoder_units=16,
+        attention_units=8,
+        epochs=1,
+        batch_size=8,
+        out=str(folder / "out"),
+        verbose=0,
+    )
+    return train(config), folder
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def test_the_corpus_is_spoken_and_sentences_are_held_out(trained):
+    from showcase.checkpoints import ModelCard, card_path_for
+
+    path, folder = trained
+    assert path.name == "espeak_tacotron.keras"
+    card = ModelCard.read(card_path_for(path))
+    assert card.dataset["train"].startswith(f"{len(SENTENCES) - 4} clips")
+    assert card.hyperparameters["epochs_run"] == 1
+    assert len(list((folder / "corpus" / "wavs").glob("*.wav"))) == len(SENTENCES)
+
+
+def test_evaluate_reproduces_the_card(trained):
+    from showcase.checkpoints import ModelCard, card_path_for
+    from showcase.tts.train import evaluate
+
+    path, _ = trained
+    card = ModelCard.read(card_path_for(path))
+    assert card.metric["sentences"] == 4 and 0.0 <= card.metric["reference_wer"] <= 1.0
+    assert set(card.metric["alignment"]) == {"focus_rate", "monotonic", "coverage", "diagonal"}
+    row = evaluate(str(path))["results"][0]
+    assert row["value"] == card.metric["value"] and row["mcd_db"] == card.metric["mcd_db"]
+
+
+@pytest.fixture(scope="module")
+def client(trained):
+    from gradio_client import Client
+
+    from conftest import free_port
+    from showcase.apps.hub import launch
+
+    path, _ = trained
+    port = free_port()
+    blocks = launch(["tts"], port=port, block=False, warmup=False, checkpoint=str(path))
+    yield Client(f"http://127.0.0.1:{port}/", verbose=False)
+    blocks.close()
+
+
+def test_the_ui_speaks_with_its_alignment_and_spectrogram(client):
+    sound, notices, alignment, spectrogram = client.predict(
+        "Hello there. He reads books!", api_name="/tts_speak"
+    )
+    import wave
+
+    with wave.open(sound, "rb") as clip:
+        assert clip.getframerate() == 22050 and clip.getnframes() > 22050 * 0.25
+    assert "2 sentences" in notices
+    assert alignment["type"] == "matplotlib" and spectrogram["type"] == "matplotlib"
+
+
+@pytest.mark.parametrize("words, message", [("", "empty"), ("🙂 ?!", "nothing to say")])
+def test_the_ui_answers_bad_text_with_a_message(client, words, message):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match=message):
+        client.predict(words, api_name="/tts_speak")
+
+
+def test_the_bench_reports_a_real_time_factor(trained):
+    from showcase.tts import bench
+
+    path, _ = trained
+    synthesizer = bench.load(str(path))
+    rate, waveform = bench.bench_cases(synthesizer)["a sentence of about 10 s"]()
+    assert rate == 22050 and len(waveform) > 0
+    row = bench.comparisons(synthesizer)[0]
+    assert row["real_time_factor"] == pytest.approx(row["synthesis_s"] / row["audio_s"], rel=0.02)
