@@ -42,6 +42,11 @@ def test_wheel_ships_apps_and_models_inside_showcase(tmp_path):
     assert "showcase/apps/dcgan.py" in names
     assert "showcase/models/captioning/scenes_attention.keras" in names
     assert "showcase/apps/captioning.py" in names
+    for pair in ("en-fr", "en-de"):
+        assert f"showcase/models/translation/{pair}.keras" in names
+        assert f"showcase/models/translation/{pair}.card.json" in names
+    assert "showcase/apps/translation.py" in names and "showcase/translation/api.py" in names
+    assert "showcase/apps/tts.py" in names and "showcase/tts/model.py" in names
     top_level = {name.split("/")[0] for name in names}
     assert "apps" not in top_level and "models" not in top_level
     assert any(name.endswith("entry_points.txt") for name in names)

@@ -33,14 +33,13 @@ Quirks handled
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import re
-import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
 from showcase.downloads import RemoteFile, fetch
 from showcase.errors import DataError, InputError
+from showcase.textfiles import read_text
 
 PAIRS = ("en-fr", "en-de")
 
@@ -113,27 +112,6 @@ class ParallelText:
         return len(self.sources)
 
 
-def _read_text(path: Path, what: str) -> str:
-    """Decoded UTF-8 text of a plain or gzip file (detected by content, not by name)."""
-    try:
-        data = path.read_bytes()
-        if data[:2] == _GZIP_MAGIC:
-            data = gzip.decompress(data)
-    except FileNotFoundError:
-        raise DataError(f"{what} {path} does not exist") from None
-    except IsADirectoryError:
-        raise DataError(f"{what} {path} is a folder, not a file") from None
-    except (EOFError, gzip.BadGzipFile, zlib.error):
-        raise DataError(f"{what} {path} is not a complete gzip file") from None
-    except OSError as err:
-        raise DataError(f"cannot read {what} {path}: {err.strerror}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise DataError(f"{what} {path} line {line} is not UTF-8 text") from None
-
-
 def _split_lines(text: str) -> list[str]:
     # Only "\n" ends a line (a CR before it is removed by the caller's strip); the empty string
     # after a final newline is not a line.
@@ -146,7 +124,7 @@ def _split_lines(text: str) -> list[str]:
 def read_lines(path: str | Path) -> list[str]:
     """The stripped lines of a UTF-8 text file, plain or gzip; empty lines kept for alignment."""
     path = Path(path).expanduser()
-    return [line.strip() for line in _split_lines(_read_text(path, "text file"))]
+    return [line.strip() for line in _split_lines(read_text(path, "text file"))]
 
 
 def read_parallel(source_path: str | Path, target_path: str | Path, name: str) -> ParallelText:
@@ -176,7 +154,7 @@ def read_manythings(path: str | Path) -> list[tuple[str, str]]:
     """(English, other) pairs of a ManyThings/Anki ``English<TAB>Other[<TAB>attribution]`` file."""
     path = Path(path).expanduser()
     pairs = []
-    for number, line in enumerate(_split_lines(_read_text(path, "sentence-pair file")), start=1):
+    for number, line in enumerate(_split_lines(read_text(path, "sentence-pair file")), start=1):
         line = line.rstrip("\r")
         if not line.strip():
             continue

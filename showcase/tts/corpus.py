@@ -47,6 +47,7 @@ from pathlib import Path
 import numpy as np
 
 from showcase.errors import DataError, InputError
+from showcase.textfiles import read_text
 
 ESPEAK = "espeak-ng"
 ESPEAK_MISSING = (
@@ -71,22 +72,6 @@ class Utterance:
 # Reading
 
 
-def _read_utf8(path: Path, what: str) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{what} {path} does not exist") from None
-    except IsADirectoryError:
-        raise DataError(f"{what} {path} is a folder, not a file") from None
-    except OSError as err:
-        raise DataError(f"cannot read {what} {path}: {err.strerror}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise DataError(f"{what} {path} line {line} is not UTF-8 text") from None
-
-
 def _lines(text: str) -> list[str]:
     # Only "\n" ends a line: str.splitlines would also split at U+2028, U+0085 and friends.
     lines = [line.rstrip("\r") for line in text.split("\n")]
@@ -98,7 +83,7 @@ def _lines(text: str) -> list[str]:
 def _parse_metadata(path: Path) -> list[tuple[str, str]]:
     """(ID, text to speak) rows of an LJSpeech metadata.csv, checked line by line."""
     rows, seen = [], {}
-    for number, line in enumerate(_lines(_read_utf8(path, "metadata file")), start=1):
+    for number, line in enumerate(_lines(read_text(path, "metadata file")), start=1):
         if not line.strip():
             continue
         fields = [field.strip() for field in line.split("|")]
@@ -193,7 +178,7 @@ def corpus_texts(
     path = Path(source).expanduser()
     if path.is_dir():
         path = path / "metadata.csv"
-    lines = _lines(_read_utf8(path, "sentence file"))
+    lines = _lines(read_text(path, "sentence file"))
     kind = _detect_format(path, lines)
     if kind == "ljspeech":
         texts = [text for _, text in _parse_metadata(path)]
