@@ -75,7 +75,6 @@ MULTI30K_FILES = {
 # required: pandas only quotes a field because it contains '"', while a plain field such as
 # '"Hi"' (a quoted word in a file written without CSV quoting) must stay as it is.
 _CSV_QUOTED = re.compile(r'"((?:[^"]|"")*""(?:[^"]|"")*)"')
-_GZIP_MAGIC = b"\x1f\x8b"
 
 
 def check_pair(pair: str) -> tuple[str, str]:
