@@ -79,6 +79,7 @@ def test_training_lowers_the_loss_and_evaluation_reproduces_the_card(tiny_transl
     assert card.metric["tatoeba_test"]["sentences"] > 0
     result = evaluate(str(tiny_translator_path), card.dataset["multi30k"], pair="en-fr")
     row = result["results"][0]
+    assert row["name"] == "en-fr" and row["metric"].startswith("BLEU")
     assert row["value"] == card.metric["value"] > 50
     assert row["tatoeba_test"]["bleu"] == card.metric["tatoeba_test"]["bleu"]
 

@@ -110,11 +110,11 @@ def evaluate(
         metric = score_translator(translator, data, tatoeba_file)
         results.append(
             {
+                **metric,
                 "demo": DEMO,
                 "name": each,
                 "checkpoint": str(translator.path),
                 "metric": metric["name"],
-                **metric,
                 "split": metric["multi30k_test2016"]["split"],
                 "card_value": card.metric.get("value") if card else None,
                 "card_tatoeba_bleu": (

@@ -103,11 +103,11 @@ def evaluate(checkpoint: str | None = None, data: str | None = None) -> dict:
         metric = score_synthesizer(synthesizer, folder, held_out)
         results.append(
             {
+                **metric,
                 "demo": DEMO,
                 "name": name,
                 "checkpoint": str(path),
                 "metric": metric["name"],
-                **metric,
                 "card_value": card.metric.get("value") if card else None,
             }
         )

@@ -183,6 +183,7 @@ def train(config: TTSTrainConfig) -> Path:
             "epochs_run": run.epochs_done,
             "steps": run.epochs_done * steps,
             "sittings": run.state["sittings"],
+            "first_epoch_loss": history[0].get("loss") if history else None,
             "final_loss": history[-1].get("loss") if history else None,
         },
     )
