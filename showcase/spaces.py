@@ -58,18 +58,18 @@ Run locally: `pip install -r requirements.txt && python app.py`, then open http:
 Exported from the showcase project with `showcase export-space {demo} DIR`.
 """
 
-# Distribution names whose installed versions the Space pins (the ones showcase was tested with).
-REQUIREMENTS = (
-    "tensorflow",
-    "keras",
-    "numpy",
-    "pillow",
-    "gradio",
-    "platformdirs",
-    "opencv-python-headless",
-    "av",
-    "imageio",
-)
+
+# Distribution names whose installed versions the Space pins: showcase's own dependencies, read
+# from its installed metadata so the list cannot fall behind pyproject.toml.
+def _dependencies() -> list[str]:
+    import re
+
+    names = []
+    for spec in metadata.requires("showcase") or []:
+        if "extra ==" in spec:
+            continue  # the test and gpu extras are not needed to run a demo
+        names.append(re.match(r"[A-Za-z0-9_.\-]+", spec).group(0))
+    return names
 
 
 def _installed_version(distribution: str) -> str | None:
@@ -83,7 +83,7 @@ def _installed_version(distribution: str) -> str | None:
 
 def requirements_text() -> str:
     lines = []
-    for distribution in REQUIREMENTS:
+    for distribution in _dependencies():
         version = _installed_version(distribution)
         lines.append(f"{distribution}=={version}" if version else distribution)
     return "\n".join(lines) + "\n"

@@ -57,3 +57,19 @@ def test_a_space_for_style_transfer_carries_every_fast_style(tmp_path, monkeypat
     readme = (space / "README.md").read_text()
     assert "`wave.keras`: style loss" in readme
     assert "opencv-python-headless==" in (space / "requirements.txt").read_text()
+
+
+def test_space_requirements_pin_every_dependency_of_the_package():
+    import re
+    from pathlib import Path
+
+    import tomllib
+
+    from showcase.spaces import requirements_text
+
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    wanted = {
+        re.match(r"[A-Za-z0-9_.\-]+", d).group(0) for d in pyproject["project"]["dependencies"]
+    }
+    pinned = {line.split("==")[0] for line in requirements_text().splitlines()}
+    assert wanted <= pinned
