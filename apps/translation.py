@@ -109,16 +109,9 @@ def render(checkpoint: str | None = None) -> LazyModel:
 
 
 def _load(checkpoint):
-    from showcase import checkpoints
     from showcase.translation import Translator
 
-    translators = {}
-    for path in checkpoints.available(DEMO.name, checkpoint).values():
-        translator = Translator(
-            checkpoints.load_model(path, DEMO.name), path, checkpoints.card_beside(path)
-        )
-        translators[translator.pair] = translator.warm_up()
-    return translators
+    return Translator.installed(checkpoint)
 
 
 def build(checkpoint: str | None = None) -> gr.Blocks:

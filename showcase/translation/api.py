@@ -76,6 +76,18 @@ class Translator:
         path = checkpoints.resolve(DEMO, pair, checkpoint)
         return cls(checkpoints.load_model(path, DEMO), path, checkpoints.card_beside(path))
 
+    @classmethod
+    def installed(cls, checkpoint=None) -> dict[str, Translator]:
+        """Every installed translator by pair (the user's replace shipped ones), warmed up."""
+        from showcase import checkpoints
+
+        translators = {}
+        for path in checkpoints.available(DEMO, checkpoint).values():
+            model = checkpoints.load_model(path, DEMO)
+            translator = cls(model, path, checkpoints.card_beside(path))
+            translators[translator.pair] = translator.warm_up()
+        return translators
+
     def warm_up(self) -> Translator:
         self.translate("A man is walking.", beam_size=2)
         return self

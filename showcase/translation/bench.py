@@ -16,16 +16,9 @@ TEN_WORDS = "A man in a blue shirt is standing on a ladder."
 
 
 def load(checkpoint=None):
-    from showcase import checkpoints
-    from showcase.translation.api import DEMO, Translator
+    from showcase.translation.api import Translator
 
-    translators = {}
-    for path in checkpoints.available(DEMO, checkpoint).values():
-        translator = Translator(
-            checkpoints.load_model(path, DEMO), path, checkpoints.card_beside(path)
-        )
-        translators[translator.pair] = translator.warm_up()
-    return translators
+    return Translator.installed(checkpoint)
 
 
 def bench_cases(translators):
