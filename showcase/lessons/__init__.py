@@ -1,0 +1,19 @@
+"""The lecture companion: the ideas the applications rest on, each computed live.
+
+One module per lesson; each has ``TITLE``, ``EXPLANATION`` (markdown), ``compute(...)`` returning a
+result dataclass of plain numbers, and ``figure(result)`` drawing it (matplotlib, no pyplot), so a
+notebook can use the numbers or the picture and the UI is a thin layer over both:
+
+    from showcase.lessons import running_mean
+    result = running_mean.compute(forgetting=0.9)
+    running_mean.figure(result)
+"""
+
+LESSONS = (
+    "running_mean",
+    "overfitting",
+    "vanishing_gradient",
+    "convolution",
+    "feature_maps",
+    "memory",
+)
