@@ -24,6 +24,8 @@ class Demo:
     # The checkpoints the package ships, the default first; () when the demo needs none.
     checkpoint_names: tuple[str, ...] = ()
     training: str | None = None  # module with TRAIN_CONFIG, train(config), maybe evaluate(...)
+    # Files of other demos' shipped checkpoints (paths under models/) that this one also uses.
+    borrowed_files: tuple[str, ...] = ()
 
     @property
     def checkpoint_name(self) -> str | None:
@@ -115,6 +117,25 @@ DEMOS: dict[str, Demo] = {
             bench="showcase.tts.bench",
             checkpoint_names=("espeak_tacotron",),
             training="showcase.tts.train",
+        ),
+        Demo(
+            name="lessons",
+            title="Lessons",
+            paper="The ideas the applications rest on, from the lecture: learning as a running "
+            "average, overfitting and dropout (Srivastava et al. 2014), vanishing gradients and "
+            "ReLU (Glorot, Bordes & Bengio 2011), convolution and pooling (LeCun et al. 1998), "
+            "LSTM gates (Hochreiter & Schmidhuber 1997)",
+            paper_url="https://www.deeplearningbook.org/",
+            app="showcase.apps.lessons",
+            bench="showcase.lessons.bench",
+            # The feature-map lesson looks inside the digit classifier that judges the DCGAN
+            # and draws its example digits with the DCGAN itself.
+            borrowed_files=(
+                "dcgan/evaluator/digit_classifier.keras",
+                "dcgan/evaluator/digit_classifier.card.json",
+                "dcgan/mnist_digits.keras",
+                "dcgan/mnist_digits.card.json",
+            ),
         ),
     ]
 }

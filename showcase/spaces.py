@@ -89,8 +89,9 @@ def requirements_text() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _copy_code(target: Path) -> None:
-    """Copy showcase's Python sources (not its shipped checkpoints) into ``target/showcase``."""
+def _copy_code(target: Path, borrowed_files: tuple[str, ...] = ()) -> None:
+    """Copy showcase's Python sources into ``target/showcase``, with no shipped checkpoints but
+    the ``borrowed_files`` (paths under models/) that the demo uses from other demos."""
     import showcase
     import showcase.apps
     import showcase.models
@@ -107,6 +108,12 @@ def _copy_code(target: Path) -> None:
         shutil.rmtree(models)
     models.mkdir()
     shutil.copy2(showcase.models.__file__, models / "__init__.py")
+    shipped = Path(showcase.models.__file__).parent
+    for relative in borrowed_files:
+        if not (shipped / relative).is_file():
+            raise ShowcaseError(f"{shipped / relative} is missing; reinstall showcase")
+        (models / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(shipped / relative, models / relative)
 
 
 def export_space(
@@ -132,7 +139,7 @@ def export_space(
         cards[name] = checkpoints.ModelCard.read(card_path)
 
     target.mkdir(parents=True, exist_ok=True)
-    _copy_code(target)
+    _copy_code(target, demo.borrowed_files)
     checkpoint_dir = target / "checkpoints" / demo.name
     checkpoint_dir.mkdir(parents=True, exist_ok=True)
     for name, model_path in found.items():

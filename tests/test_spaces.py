@@ -59,6 +59,23 @@ def test_a_space_for_style_transfer_carries_every_fast_style(tmp_path, monkeypat
     assert "opencv-python-headless==" in (space / "requirements.txt").read_text()
 
 
+def test_a_space_for_the_lessons_carries_the_dcgan_files_it_borrows(tmp_path):
+    """The feature-map lesson needs the digit classifier and the DCGAN; nothing else is copied."""
+    from showcase.spaces import export_space
+
+    space = export_space("lessons", tmp_path / "space")
+    models = space / "showcase" / "models"
+    copied = sorted(str(p.relative_to(models)) for p in models.rglob("*") if p.is_file())
+    assert copied == [
+        "__init__.py",
+        "dcgan/evaluator/digit_classifier.card.json",
+        "dcgan/evaluator/digit_classifier.keras",
+        "dcgan/mnist_digits.card.json",
+        "dcgan/mnist_digits.keras",
+    ]
+    assert "none needed" in (space / "README.md").read_text()
+
+
 def test_space_requirements_pin_every_dependency_of_the_package():
     import re
     from pathlib import Path

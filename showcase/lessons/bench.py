@@ -1,0 +1,34 @@
+"""What ``showcase bench lessons`` times: each lesson on its default settings, from the request
+to the PNG the browser receives (compute, draw the figure, encode it), after the hub's warm-up.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+
+
+def load(checkpoint=None):
+    """The lesson modules, with the training lessons compiled as the hub's warm-up does."""
+    from showcase.apps.lessons import SECTIONS, _warm
+
+    _warm()
+    return {name: importlib.import_module(f"showcase.lessons.{name}") for name, _ in SECTIONS}
+
+
+def _as_png(figure) -> int:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.tell()
+
+
+def bench_cases(lessons):
+    cases = {
+        lesson.TITLE: (lambda lesson=lesson: _as_png(lesson.figure(lesson.compute())))
+        for lesson in lessons.values()
+    }
+    overfitting = lessons["overfitting"]
+    cases[f"{overfitting.TITLE}: dropout"] = lambda: _as_png(
+        overfitting.dropout_figure(overfitting.compute_dropout())
+    )
+    return cases
