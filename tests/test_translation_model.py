@@ -93,6 +93,33 @@ def test_training_stopped_on_time_and_resumed(tiny_translator_path):
     assert not list(tiny_translator_path.parent.glob("*.resume.*"))
 
 
+def test_a_warm_start_continues_a_finished_checkpoint(
+    tiny_translator_path, toy_translation_data, tmp_path
+):
+    """One more epoch from the toy checkpoint: same subwords, epochs and time added up."""
+    from showcase.checkpoints import ModelCard, card_path_for
+    from showcase.translation import Translator
+    from showcase.translation.train import TranslationTrainConfig, train
+
+    before = ModelCard.read(card_path_for(tiny_translator_path))
+    folder, manythings = toy_translation_data
+    config = TranslationTrainConfig(
+        pair="en-fr", data=str(folder), tatoeba=str(manythings), vocabulary_size=60,
+        embedding_dim=16, encoder_units=16, decoder_units=32, dropout=0.0, epochs=1,
+        batch_size=32, learning_rate=2e-3, evaluate=False, out=str(tmp_path), verbose=0,
+        warm_start=str(tiny_translator_path),
+    )  # fmt: skip
+    after = ModelCard.read(card_path_for(train(config)))
+    assert after.hyperparameters["epochs_run"] == 9
+    assert after.hyperparameters["warm_start"]["epochs_before"] == 8
+    assert after.training_time_s > before.training_time_s
+    assert "--warm-start en-fr.keras --epochs 1" in after.train_command
+    # Started from the trained weights, one gentle epoch keeps what they had learned.
+    assert after.hyperparameters["final_loss"] < 1.0
+    warmed = Translator.from_pretrained("en-fr", tmp_path / "en-fr.keras")
+    assert warmed.translate("The black dog likes a bird.") == "Le chien noir aime un oiseau."
+
+
 @pytest.mark.parametrize(
     "text, message",
     [("", "empty"), ("   \n ", "empty"), (None, "empty"), (42, "must be a string")],

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from showcase import checkpoints
+from showcase.errors import ShowcaseError
 from showcase.resumable import ResumableRun
 from showcase.translation.evaluate import evaluate, record_evaluation  # noqa: F401 - CLI uses it
 
@@ -41,6 +42,10 @@ class TranslationTrainConfig:
     # continues later.
     max_minutes: float = 0.0
     resume: bool = False
+    # A finished checkpoint of the same pair to continue from: its subwords and weights, with a
+    # fresh optimizer for ``epochs`` more epochs at ``learning_rate`` (e.g. 5e-4). The card adds
+    # up the epochs and the training time of both runs.
+    warm_start: str | None = None
     evaluate: bool = True  # score the finished model on the test sets and write it into the card
     seed: int = 1
     jit_compile: bool = False  # measured: XLA makes the LSTM steps slower on a CPU
@@ -70,6 +75,41 @@ def build_model(config: TranslationTrainConfig, source_subwords, target_subwords
     )
 
 
+def _warm_start_card(config: TranslationTrainConfig):
+    """The card of the checkpoint a warm start continues from (its epochs and time count too)."""
+    if not config.warm_start:
+        return None
+    path = Path(config.warm_start)
+    if not path.is_file():
+        raise ShowcaseError(f"{path} does not exist: --warm-start needs a finished checkpoint")
+    card = checkpoints.card_beside(path)
+    if card is None:
+        raise ShowcaseError(f"{path} has no model card beside it, so its training is unknown")
+    return card
+
+
+def _earlier_epochs(card) -> int:
+    return (
+        int(card.hyperparameters.get("epochs_run") or card.hyperparameters.get("epochs") or 0)
+        if card
+        else 0
+    )
+
+
+def _train_command(config: TranslationTrainConfig, earlier) -> str:
+    command = (
+        f"showcase train {DEMO} --pair {config.pair}"
+        + (" --data MULTI30K_DIR" if config.data else "")
+        + (" --tatoeba MANYTHINGS_FILE" if config.tatoeba else "")
+    )
+    if earlier is None:
+        return command
+    return (
+        f"{earlier.train_command}; then {command} --warm-start {Path(config.warm_start).name} "
+        f"--epochs {config.epochs} --learning-rate {config.learning_rate:g}"
+    )
+
+
 def train(config: TranslationTrainConfig) -> Path:
     import keras
     import numpy as np
@@ -92,9 +132,15 @@ def train(config: TranslationTrainConfig) -> Path:
     policy = set_precision(config.mixed_precision)
     strategy = make_strategy(config.strategy)
     model = run.load_model()
+    earlier = _warm_start_card(config)
     if model is not None:
         source_subwords, target_subwords = model.source_subwords, model.target_subwords
         print(f"resuming {name} after epoch {run.epochs_done} ({run.seconds:.0f} s)")
+    elif config.warm_start:
+        warm = checkpoints.load_model(Path(config.warm_start), DEMO)
+        if warm.pair != config.pair:
+            raise ShowcaseError(f"{config.warm_start} translates {warm.pair}, not {config.pair}")
+        source_subwords, target_subwords = warm.source_subwords, warm.target_subwords
     else:
         # Subwords from the training side only: held-out sentences never shape the vocabulary.
         source_subwords = Subwords.train(sorted(set(sources)), config.vocabulary_size)
@@ -120,6 +166,9 @@ def train(config: TranslationTrainConfig) -> Path:
     if model is None:
         with strategy.scope():
             model = build_model(config, source_subwords, target_subwords)
+            if config.warm_start:
+                model((np.ones((1, 2), "int32"), np.ones((1, 2), "int32")))
+                model.set_weights(warm.get_weights())
             steps = count_batches(encoded[1], config.batch_size) * config.epochs
             schedule = keras.optimizers.schedules.CosineDecay(
                 config.learning_rate, steps, alpha=0.05
@@ -163,22 +212,28 @@ def train(config: TranslationTrainConfig) -> Path:
             "target_subwords": len(target_subwords),
         },
         metric={"name": "not measured", "value": None},
-        train_command=f"showcase train {DEMO} --pair {config.pair}"
-        + (" --data MULTI30K_DIR" if config.data else "")
-        + (" --tatoeba MANYTHINGS_FILE" if config.tatoeba else ""),
+        train_command=_train_command(config, earlier),
         evaluate_command=f"showcase evaluate {DEMO} --pair {config.pair} --json",
-        training_time_s=round(run.seconds, 1),
+        training_time_s=round(run.seconds + (earlier.training_time_s if earlier else 0), 1),
         hardware=checkpoints.hardware_summary(),
         hyperparameters={
             **{
                 k: v
                 for k, v in dataclasses.asdict(config).items()
-                if k not in ("data", "tatoeba", "out", "verbose", "name", "resume")
+                if k not in ("data", "tatoeba", "out", "verbose", "name", "resume", "warm_start")
             },
             "precision_policy": policy,
             "backend": keras.backend.backend(),
             "data_preparation_s": round(data_seconds, 1),
-            "epochs_run": run.epochs_done,
+            "epochs_run": run.epochs_done + _earlier_epochs(earlier),
+            "warm_start": {
+                "from": Path(config.warm_start).name,
+                "epochs_before": _earlier_epochs(earlier),
+                "training_time_s_before": earlier.training_time_s,
+                "learning_rate_before": earlier.hyperparameters.get("learning_rate"),
+            }
+            if earlier
+            else None,
             "sittings": run.state["sittings"],  # training runs it took (--resume continues one)
             "weights_stored": "float16-rounded, zip-compressed (float32 at run time)",
             "final_loss": history[-1].get("loss") if history else None,
