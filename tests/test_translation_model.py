@@ -1,6 +1,8 @@
 """The translator: subwords, model shapes, attention, beams, a training run that lowers the loss
 (and resumes), evaluation that reproduces the card, and the import API's handling of odd text."""
 
+import shutil
+
 import numpy as np
 import pytest
 
@@ -101,13 +103,19 @@ def test_a_warm_start_continues_a_finished_checkpoint(
     from showcase.translation import Translator
     from showcase.translation.train import TranslationTrainConfig, train
 
+    # A copy whose card holds a comparison, which the warm start must carry over, labelled.
+    start = tmp_path / "start" / "en-fr.keras"
+    start.parent.mkdir()
+    shutil.copy2(tiny_translator_path, start)
     before = ModelCard.read(card_path_for(tiny_translator_path))
+    before.benchmark = {"comparisons": [{"pair": "en-fr", "keras_io_bleu": 1.0}]}
+    before.write(card_path_for(start))
     folder, manythings = toy_translation_data
     config = TranslationTrainConfig(
         pair="en-fr", data=str(folder), tatoeba=str(manythings), vocabulary_size=60,
         embedding_dim=16, encoder_units=16, decoder_units=32, dropout=0.0, epochs=1,
         batch_size=32, learning_rate=2e-3, evaluate=False, out=str(tmp_path), verbose=0,
-        warm_start=str(tiny_translator_path),
+        warm_start=str(start),
     )  # fmt: skip
     after = ModelCard.read(card_path_for(train(config)))
     assert after.hyperparameters["epochs_run"] == 9
@@ -116,6 +124,8 @@ def test_a_warm_start_continues_a_finished_checkpoint(
     assert "--warm-start en-fr.keras --epochs 1" in after.train_command
     # Started from the trained weights, one gentle epoch keeps what they had learned.
     assert after.hyperparameters["final_loss"] < 1.0
+    (carried,) = after.benchmark["comparisons"]
+    assert carried["keras_io_bleu"] == 1.0 and "en-fr after 8 epochs" in carried["measured_on"]
     warmed = Translator.from_pretrained("en-fr", tmp_path / "en-fr.keras")
     assert warmed.translate("The black dog likes a bird.") == "Le chien noir aime un oiseau."
 

@@ -96,6 +96,14 @@ def _earlier_epochs(card) -> int:
     )
 
 
+def carried_comparisons(earlier) -> list[dict]:
+    """The earlier checkpoint's head-to-head comparisons, labelled as measured on it: they were
+    run for its training time, so a warm start keeps them rather than losing them."""
+    rows = earlier.benchmark.get("comparisons") or []
+    label = f"{earlier.name} after {_earlier_epochs(earlier)} epochs, before the warm start"
+    return [{**row, "measured_on": row.get("measured_on", label)} for row in rows]
+
+
 def _train_command(config: TranslationTrainConfig, earlier) -> str:
     command = (
         f"showcase train {DEMO} --pair {config.pair}"
@@ -240,6 +248,8 @@ def train(config: TranslationTrainConfig) -> Path:
             "final_validation_loss": history[-1].get("val_loss") if history else None,
         },
     )
+    if earlier is not None and carried_comparisons(earlier):
+        card.benchmark = {"comparisons": carried_comparisons(earlier)}
     # Half-precision storage keeps a checkpoint under 25 MiB; it is scored as stored.
     path = checkpoints.save(inference, card, out_dir, half_precision=True)
     run.finish()
