@@ -5,13 +5,18 @@ PYTHON ?= python3
 VENV ?= .venv
 SOURCES := pyproject.toml $(shell find showcase apps models -type f ! -path '*__pycache__*' 2>/dev/null)
 
-.PHONY: run test clean
+.PHONY: run test lint clean
 
 run: $(VENV)/.installed
 	$(VENV)/bin/showcase launch
 
 test: $(VENV)/.installed
 	$(VENV)/bin/pytest
+
+# The rule set is in pyproject.toml ([tool.ruff]).
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 $(VENV)/.installed: $(SOURCES)
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
