@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 
 from showcase.errors import InputError
@@ -63,3 +64,24 @@ def check_beam_size(beam_size, maximum: int = 10) -> int:
     if not 1 <= beam_size <= maximum:
         raise InputError(f"The beam size must be between 1 and {maximum}; {beam_size} is not.")
     return int(beam_size)
+
+
+def check_whole_number(value, what: str, low: int, high: int) -> int:
+    """A whole number in low..high (a slider's 30.0 counts); ``what`` starts the message."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or not low <= value <= high
+    ):
+        raise InputError(f"{what} must be a whole number from {low:,} to {high:,}, not {value!r}.")
+    return int(value)
+
+
+def check_number(value, what: str, low: float, high: float) -> float:
+    """A finite number in low..high; ``what`` starts the message."""
+    valid = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if not valid or not math.isfinite(value) or not low <= value <= high:
+        raise InputError(f"{what} must be a number from {low:g} to {high:g}, not {value!r}.")
+    return float(value)

@@ -24,6 +24,7 @@ import threading
 import numpy as np
 
 from showcase.errors import InputError
+from showcase.inputs import check_whole_number
 
 TITLE = "CNN feature maps"
 
@@ -323,13 +324,7 @@ def to_mnist_format(image) -> np.ndarray:
 
 
 def check_max_maps(max_maps) -> int:
-    if isinstance(max_maps, float) and max_maps.is_integer():
-        max_maps = int(max_maps)  # sliders send 16.0
-    if isinstance(max_maps, bool) or not isinstance(max_maps, int | np.integer):
-        raise InputError(f"The number of maps must be a whole number from 1 to {MAX_MAPS}.")
-    if not 1 <= max_maps <= MAX_MAPS:
-        raise InputError(f"The number of maps must be a whole number from 1 to {MAX_MAPS}.")
-    return int(max_maps)
+    return check_whole_number(max_maps, "The number of maps", 1, MAX_MAPS)
 
 
 def compute(image=None, max_maps: int = 16) -> FeatureMapsResult:

@@ -31,8 +31,7 @@ import time
 
 import numpy as np
 
-from showcase.errors import InputError
-from showcase.inputs import check_seed
+from showcase.inputs import check_seed, check_whole_number
 
 TITLE = "RNN vs LSTM memory"
 
@@ -339,26 +338,14 @@ def _trainer(units: int, length: int) -> _Trainer:
 # The lesson.
 
 
-def _whole_number(value, low: int, high: int, what: str) -> int:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # sliders send 30.0
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | np.integer)
-        or not low <= value <= high
-    ):
-        raise InputError(f"{what} must be a whole number from {low} to {high}.")
-    return int(value)
-
-
 def compute(max_lag: int = 30, units: int = 16, steps: int = 300, seed: int = 0) -> MemoryResult:
     """Train a SimpleRNN and an LSTM (``units`` wide, ``steps`` Adam steps of 32 sequences) on
     delays of 1..``max_lag``; measure recall at each delay; trace the LSTM's gates."""
     import tensorflow as tf
 
-    max_lag = _whole_number(max_lag, MIN_LAG, MAX_LAG, "The longest delay")
-    units = _whole_number(units, MIN_UNITS, MAX_UNITS, "The number of units")
-    steps = _whole_number(steps, MIN_STEPS, MAX_STEPS, "The number of training steps")
+    max_lag = check_whole_number(max_lag, "The longest delay", MIN_LAG, MAX_LAG)
+    units = check_whole_number(units, "The number of units", MIN_UNITS, MAX_UNITS)
+    steps = check_whole_number(steps, "The number of training steps", MIN_STEPS, MAX_STEPS)
     seed = check_seed(seed)
 
     length = sequence_length(max_lag)

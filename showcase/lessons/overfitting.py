@@ -32,13 +32,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import numbers
 import threading
 
 import numpy as np
 
-from showcase.errors import InputError
-from showcase.inputs import check_seed
+from showcase.inputs import check_number, check_seed, check_whole_number
 
 TITLE = "Overfitting"
 
@@ -172,25 +170,6 @@ class OverfittingResult:
         return self.diagnosis[self.degree - 1]
 
 
-def _whole_number(value, name: str, low: int, high: int) -> int:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Integral)
-        or not low <= value <= high
-    ):
-        raise InputError(f"{name} must be a whole number from {low:,} to {high:,}, not {value!r}.")
-    return int(value)
-
-
-def _number(value, name: str, low: float, high: float) -> float:
-    valid = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if not valid or not math.isfinite(value) or not low <= value <= high:
-        raise InputError(f"{name} must be a number from {low:g} to {high:g}, not {value!r}.")
-    return float(value)
-
-
 def _held_out_curve(sizes, prices, held_out_sizes, held_out_prices) -> tuple:
     train_errors, held_out_errors, fits = [], [], []
     for degree in range(1, MAX_DEGREE + 1):
@@ -249,9 +228,9 @@ def compute(degree: int = 4, points: int = 7, noise: float = 20.0, seed: int = 0
     degree: the fit to draw, 1 to 12 (all degrees are computed for the error curves).
     points: training houses, 2 to 1,000. noise: price noise in k€, 0 to 200.
     """
-    degree = _whole_number(degree, "The degree", 1, MAX_DEGREE)
-    points = _whole_number(points, "The number of houses", 2, MAX_POINTS)
-    noise = _number(noise, "The price noise", 0.0, MAX_NOISE)
+    degree = check_whole_number(degree, "The degree", 1, MAX_DEGREE)
+    points = check_whole_number(points, "The number of houses", 2, MAX_POINTS)
+    noise = check_number(noise, "The price noise", 0.0, MAX_NOISE)
     seed = check_seed(seed)
 
     train_sizes, train_prices = make_houses(points, noise, np.random.default_rng([seed, 0]))
@@ -717,10 +696,10 @@ def compute_dropout(
     epochs: full-batch Adam steps, 100 to 4,000. noise: price noise in k€, 0 to 200.
     The first call in a process builds and compiles the loop (a few seconds); later calls reuse it.
     """
-    points = _whole_number(points, "The number of houses", 4, MAX_DROPOUT_POINTS)
-    dropout = _number(dropout, "The dropout rate", 0.05, 0.9)
-    epochs = _whole_number(epochs, "The number of epochs", 100, MAX_EPOCHS)
-    noise = _number(noise, "The price noise", 0.0, MAX_NOISE)
+    points = check_whole_number(points, "The number of houses", 4, MAX_DROPOUT_POINTS)
+    dropout = check_number(dropout, "The dropout rate", 0.05, 0.9)
+    epochs = check_whole_number(epochs, "The number of epochs", 100, MAX_EPOCHS)
+    noise = check_number(noise, "The price noise", 0.0, MAX_NOISE)
     seed = check_seed(seed)
 
     train_sizes, train_prices = make_houses(points, noise, np.random.default_rng([seed, 0]))

@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import numbers
 
 import numpy as np
 
-from showcase.errors import InputError
-from showcase.inputs import check_seed
+from showcase.inputs import check_number, check_seed, check_whole_number
 
 TITLE = "Learning as adaptation"
 
@@ -139,25 +137,6 @@ def catch_up_samples(means: np.ndarray, change_at: int) -> int | None:
     return int(close[0]) + 1 if len(close) else None
 
 
-def _whole_number(value, name: str, low: int, high: int) -> int:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Integral)
-        or not low <= value <= high
-    ):
-        raise InputError(f"{name} must be a whole number from {low:,} to {high:,}, not {value!r}.")
-    return int(value)
-
-
-def _number(value, name: str, low: float, high: float) -> float:
-    valid = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if not valid or not math.isfinite(value) or not low <= value <= high:
-        raise InputError(f"{name} must be a number from {low:g} to {high:g}, not {value!r}.")
-    return float(value)
-
-
 def compute(
     forgetting: float = 0.9,
     samples: int = 200,
@@ -172,10 +151,10 @@ def compute(
     change_at: the sample (0-based) where the level jumps from 1 to 4; past the end: no jump.
     noise: standard deviation of the noise around the level, 0 to 10.
     """
-    forgetting = _number(forgetting, "The forgetting factor a", 0.0, MAX_FORGETTING)
-    samples = _whole_number(samples, "The number of samples", 1, MAX_SAMPLES)
-    change_at = _whole_number(change_at, "The change point", 0, MAX_SAMPLES)
-    noise = _number(noise, "The noise", 0.0, MAX_NOISE)
+    forgetting = check_number(forgetting, "The forgetting factor a", 0.0, MAX_FORGETTING)
+    samples = check_whole_number(samples, "The number of samples", 1, MAX_SAMPLES)
+    change_at = check_whole_number(change_at, "The change point", 0, MAX_SAMPLES)
+    noise = check_number(noise, "The noise", 0.0, MAX_NOISE)
     seed = check_seed(seed)
 
     stream, levels = make_stream(samples, change_at, noise, seed)

@@ -29,13 +29,12 @@ from __future__ import annotations
 
 import functools
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
 from showcase.errors import InputError
-from showcase.inputs import check_seed
+from showcase.inputs import check_number, check_seed, check_whole_number
 
 TITLE = "Vanishing gradients"
 
@@ -111,29 +110,6 @@ class VanishingGradientResult:
     @property
     def relu_ratio_trained(self) -> float:
         return float(self.relu_norms_trained[0] / self.relu_norms_trained[-1])
-
-
-def _whole_number(value, what: str, bounds: tuple[int, int]) -> int:
-    low, high = bounds
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Integral)
-        or not low <= value <= high
-    ):
-        raise InputError(f"{what} must be a whole number from {low} to {high}, not {value!r}.")
-    return int(value)
-
-
-def _learning_rate(value) -> float:
-    low, high = LEARNING_RATE_RANGE
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InputError(f"The learning rate must be a number from {low} to {high}, not {value!r}.")
-    value = float(value)
-    if not (math.isfinite(value) and low <= value <= high):
-        raise InputError(f"The learning rate must be a number from {low} to {high}, not {value}.")
-    return value
 
 
 def sigmoid_derivative(x: np.ndarray) -> np.ndarray:
@@ -317,11 +293,11 @@ def compute(
     initializer: str = "glorot_uniform",
 ) -> VanishingGradientResult:
     """Train a sigmoid and a ReLU network from the same weights; measure per-layer gradients."""
-    depth = _whole_number(depth, "Depth", DEPTH_RANGE)
-    width = _whole_number(width, "Width", WIDTH_RANGE)
-    steps = _whole_number(steps, "The number of training steps", STEPS_RANGE)
+    depth = check_whole_number(depth, "Depth", *DEPTH_RANGE)
+    width = check_whole_number(width, "Width", *WIDTH_RANGE)
+    steps = check_whole_number(steps, "The number of training steps", *STEPS_RANGE)
     seed = check_seed(seed)
-    learning_rate = _learning_rate(learning_rate)
+    learning_rate = check_number(learning_rate, "The learning rate", *LEARNING_RATE_RANGE)
     if isinstance(initializer, str):
         initializer = initializer.strip().lower()
     if initializer not in INITIALIZERS:
