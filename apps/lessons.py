@@ -24,17 +24,6 @@ STREAM_FRAMES = 25  # frames of the running-mean animation
 STREAM_PAUSE_S = 0.04
 
 
-def _warm() -> bool:
-    """Compile each training lesson's network once, on the default settings."""
-    from showcase.lessons import feature_maps, memory, overfitting, vanishing_gradient
-
-    feature_maps.compute()
-    overfitting.compute_dropout()
-    vanishing_gradient.compute()
-    memory.compute()
-    return True
-
-
 def _sketch_to_array(value):
     """A sketchpad sends layers over a background; the composite is the picture as seen."""
     if isinstance(value, dict):
@@ -301,7 +290,9 @@ def render(checkpoint: str | None = None) -> LazyModel:
             lesson = importlib.import_module(f"showcase.lessons.{name}")
             with gr.Tab(lesson.TITLE, id=f"lesson_{name}"):
                 section()
-    return LazyModel(_warm)
+    from showcase.lessons import warm_up
+
+    return LazyModel(warm_up)
 
 
 def build(checkpoint: str | None = None) -> gr.Blocks:

@@ -17,3 +17,15 @@ LESSONS = (
     "feature_maps",
     "memory",
 )
+
+
+def warm_up() -> bool:
+    """Compile each training lesson's network once, on the default settings, so a first request
+    is as quick as later ones (the hub runs this in the background when it starts)."""
+    from showcase.lessons import feature_maps, memory, overfitting, vanishing_gradient
+
+    feature_maps.compute()
+    overfitting.compute_dropout()
+    vanishing_gradient.compute()
+    memory.compute()
+    return True

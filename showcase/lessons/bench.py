@@ -10,10 +10,10 @@ import io
 
 def load(checkpoint=None):
     """The lesson modules, with the training lessons compiled as the hub's warm-up does."""
-    from showcase.apps.lessons import SECTIONS, _warm
+    from showcase.lessons import LESSONS, warm_up
 
-    _warm()
-    return {name: importlib.import_module(f"showcase.lessons.{name}") for name, _ in SECTIONS}
+    warm_up()
+    return {name: importlib.import_module(f"showcase.lessons.{name}") for name in LESSONS}
 
 
 def _as_png(figure) -> int:
