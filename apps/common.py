@@ -45,16 +45,20 @@ class LazyModel:
 
 @contextlib.contextmanager
 def _as_gradio_errors():
+    # A message for the user is not a fault of the server: print_exception=False keeps its
+    # traceback out of the server log, so a traceback there always means a real failure.
     try:
         yield
-    except gr.Error:
+    except gr.Error as err:
+        err.print_exception = False
         raise
     except ShowcaseError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(str(err), print_exception=False) from None
     except Exception as err:  # noqa: BLE001 - the UI must survive anything a request does
-        log.exception("request failed")
+        log.exception("request failed")  # the one traceback the log should show
         raise gr.Error(
-            f"Something went wrong ({type(err).__name__}); the details are in the server log."
+            f"Something went wrong ({type(err).__name__}); the details are in the server log.",
+            print_exception=False,
         ) from None
 
 

@@ -6,11 +6,14 @@ Nothing here reads the shared datasets or the network; the data is generated fro
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import random
 import socket
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -289,3 +292,91 @@ def tiny_translator_path(toy_translation_data, tmp_path_factory):
     assert stopped.name == "en-fr.resume.keras", stopped
     config.resume, config.max_minutes = True, 0.0
     return train(config)
+
+
+# ---------------------------------------------------------------------------------------------
+# The quality suite: one `showcase launch` hub with every demo and the shipped checkpoints,
+# started once and shared by the HTTP, bad-input, load, memory, safety and browser tests.
+# Under pytest-xdist they carry `xdist_group("hub")`, so they run in one worker beside one hub.
+
+ARTIFACTS = Path(
+    os.environ.get("SHOWCASE_TEST_ARTIFACTS", Path(__file__).parent.parent / "test-artifacts")
+)
+
+
+@dataclasses.dataclass
+class Hub:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def client(self):
+        from gradio_client import Client
+
+        return Client(self.url, verbose=False)
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def memory_mb(self) -> dict[str, float]:
+        """The server's resident memory now and at its peak (VmRSS, VmHWM), in MB."""
+        fields = {}
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                fields[key] = int(value.split()[0]) / 1024
+        return fields
+
+
+def showcase_command() -> list[str]:
+    """The installed `showcase` script beside this Python (how a user starts it), else -m."""
+    script = Path(sys.executable).with_name("showcase")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "showcase"]
+
+
+@pytest.fixture(scope="session")
+def hub(isolated_user_dirs, tmp_path_factory):
+    """`showcase launch` on a free loopback port: all demos, the checkpoints shipped in models/."""
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("hub") / "hub.log"
+    # A file, not a pipe: a long session's log would fill a pipe nobody reads and stall the server.
+    with open(log_path, "w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            [*showcase_command(), "launch", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    server = Hub(f"http://127.0.0.1:{port}/", process, log_path)
+    try:
+        wait_for_http(server.url, timeout=180, process=process)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    crashes = server_failures(server.log())
+    assert not crashes, "\n\n".join(crashes)[-5000:]
+
+
+def server_failures(log: str) -> list[str]:
+    """The tracebacks in a server log that are failures, not messages shown to a user.
+
+    Gradio prints a traceback for every gr.Error its own input checks raise (a slider value
+    below its minimum); those end in ``gradio.exceptions.Error`` and are answers, not crashes.
+    The demos raise theirs quietly.
+    """
+    failures, block = [], None
+    for line in log.splitlines():
+        if line.startswith("Traceback (most recent call last)"):
+            block = [line]
+        elif block is not None:
+            block.append(line)
+            if line and not line.startswith((" ", "\t")) and not line.startswith("During"):
+                if not line.startswith("gradio.exceptions.Error"):
+                    failures.append("\n".join(block))
+                block = None
+    failures += [line for line in log.splitlines() if "request failed" in line]
+    return failures

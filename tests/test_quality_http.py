@@ -1,0 +1,248 @@
+"""Every public endpoint of the hub, called over HTTP with gradio_client as a program would.
+
+One `showcase launch` hub serves all demos with the shipped checkpoints (the `hub` fixture). Each
+endpoint gets valid inputs and its outputs are checked for type, shape and sanity; a last test
+proves the table covers every endpoint the server lists, so a new event cannot go untested.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hub")]
+
+SQUEEZENET = "SqueezeNet v1.1 (fast, default)"
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    """Inputs made here: a photo, a painting, a clip, a sentence file and a drawn digit."""
+    from showcase.style_transfer.samples import landscape, swirls
+    from showcase.style_transfer.video import synthetic_clip, write_clip
+
+    folder = tmp_path_factory.mktemp("http_inputs")
+    landscape((160, 120)).save(folder / "photo.png")
+    swirls((128, 128)).save(folder / "painting.png")
+    write_clip(synthetic_clip(3, (64, 48)), folder / "clip.mp4", fps=4)
+    (folder / "sentences.txt").write_text("I love this film\nA dull, tedious mess\n")
+    digit = np.full((280, 280), 255, np.uint8)
+    digit[60:220, 130:150] = 0  # a dark "1" on a white canvas, as the sketchpad sends it
+    Image.fromarray(digit).save(folder / "digit.png")
+    return folder
+
+
+def picture(path) -> Image.Image:
+    """The image at path, which must have real content (not one flat colour)."""
+    image = Image.open(path)
+    image.load()
+    assert image.width > 0 and image.height > 0
+    assert np.asarray(image.convert("L")).std() > 1, f"{path} is a flat colour"
+    return image
+
+
+def is_plot(value) -> bool:
+    return (
+        isinstance(value, dict)
+        and value.get("type") == "matplotlib"
+        and str(value.get("plot", "")).startswith("data:image/")
+    )
+
+
+def words(text: str) -> list[str]:
+    return [word for word in text.split() if any(ch.isalpha() for ch in word)]
+
+
+def check_sentiment_classify(outputs):
+    label, contributions, _ = outputs
+    assert label["label"] == "positive"
+    confidences = {item["label"]: item["confidence"] for item in label["confidences"]}
+    assert confidences["positive"] > 0.5 and confidences["positive"] + confidences["negative"] == (
+        pytest.approx(1.0)
+    )
+    assert [item["token"] for item in contributions] == "I love my mobile phone".split()
+
+
+def check_sentiment_batch(outputs):
+    table, csv_path, notice = outputs
+    assert [row[1] for row in table["data"]] == ["positive", "negative"]
+    assert open(csv_path, encoding="utf-8").read().count("\n") == 3  # header + 2 rows
+    assert "2 sentences" in notice
+
+
+def check_fast_style(outputs):
+    image, status = outputs
+    assert picture(image).size == (160, 120)
+    assert "ms" in status
+
+
+def check_gallery(outputs):
+    assert len(outputs) == 3  # one picture per shipped fast style
+    for item in outputs:
+        assert picture(item["image"]).size == (160, 120) and item["caption"]
+
+
+def check_gatys(outputs):
+    image, status = outputs
+    assert max(picture(image).size) == 128
+    assert "20" in status
+
+
+def check_video(outputs):
+    from showcase.style_transfer.video import read_clip
+
+    video, frame, status = outputs
+    path = video if isinstance(video, str) else video["video"]
+    assert read_clip(path).frames.shape == (2, 48, 64, 3)
+    assert "2 frames" in status
+
+
+def check_dcgan_draw(outputs):
+    grid, download, notice = outputs
+    assert picture(grid).size == picture(download).size
+    assert "4 samples" in notice and "digit 3" in notice
+
+
+def check_dcgan_shuffle(outputs):
+    seed, grid, _, notice = outputs
+    assert isinstance(seed, int) and str(seed) in notice
+    picture(grid)
+
+
+def check_dcgan_reset(outputs):
+    digit, strength, seed, rows, columns, grid, _, _ = outputs
+    assert (digit, strength, seed, rows, columns) == ("any", 1.0, 0, 8, 8)
+    picture(grid)
+
+
+def check_dcgan_interpolate(outputs):
+    strip, gif = outputs
+    picture(strip)
+    assert Image.open(gif).n_frames == 5 + 3  # there and back, the ends shown once
+
+
+def check_caption(outputs):
+    beams, maps = outputs
+    captions = [row[0] for row in beams["data"]]
+    assert len(captions) == 2 and all(len(words(caption)) >= 3 for caption in captions)
+    assert len(maps) >= 3  # one attention map per word
+    picture(maps[0]["image"])
+
+
+def check_scene(outputs):
+    scene, beams, maps, truth = outputs
+    picture(scene)
+    assert all(len(words(row[0])) >= 3 for row in beams["data"])
+    assert maps == []  # the plain Show-and-Tell model has no attention to show
+    assert truth
+
+
+def check_translation(outputs):
+    german, _, heatmap, beams = outputs
+    assert "Mann" in german
+    assert is_plot(heatmap)
+    assert len(beams["data"]) == 2
+
+
+def check_plot_and_numbers(outputs):
+    figure, numbers = outputs
+    assert is_plot(figure) and any(ch.isdigit() for ch in numbers)
+
+
+def check_feature_maps_example(outputs):
+    digit, figure, numbers = outputs
+    picture(digit)
+    check_plot_and_numbers((figure, numbers))
+
+
+def check_tts(outputs):
+    from showcase.tts.audio import read_wav
+
+    sound, _, alignment, spectrogram = outputs
+    samples = read_wav(sound, 22050)
+    assert samples.size > 0.3 * 22050 and np.abs(samples).max() > 0.01
+    assert is_plot(alignment) and is_plot(spectrogram)
+
+
+def calls(files):
+    """(api_name, inputs, check) for every public endpoint."""
+    from gradio_client import handle_file
+
+    photo = handle_file(str(files / "photo.png"))
+    painting = handle_file(str(files / "painting.png"))
+    sketch = {"background": None, "layers": [], "composite": handle_file(str(files / "digit.png"))}
+    return [
+        ("/sentiment_classify", ("I love my mobile phone",), check_sentiment_classify),
+        ("/sentiment_batch", (handle_file(str(files / "sentences.txt")),), check_sentiment_batch),
+        ("/style_transfer_fast", (photo, "wave", 256), check_fast_style),
+        ("/style_transfer_fast_gallery", (photo, 256), check_gallery),
+        (
+            "/style_transfer_gatys",
+            (photo, painting, None, 0.5, SQUEEZENET, 128, 20, 1.0, 5.0, False),
+            check_gatys,
+        ),
+        (
+            "/style_transfer_video",
+            (handle_file(str(files / "clip.mp4")), "Fast style", "wave", None, True, 2, 64, 10),
+            check_video,
+        ),
+        ("/dcgan_draw", ("3", 1.0, 0, 2, 2), check_dcgan_draw),
+        ("/dcgan_shuffle", ("any", 1.0, 2, 2), check_dcgan_shuffle),
+        ("/dcgan_reset", (), check_dcgan_reset),
+        ("/dcgan_interpolate", ("7", 0, 1, 5), check_dcgan_interpolate),
+        ("/captioning_caption", (photo, 2, "scenes_attention"), check_caption),
+        ("/captioning_scene", (3, 2, "scenes_show_and_tell"), check_scene),
+        (
+            "/translation_translate",
+            ("A man is riding a bike.", "English → German", 2),
+            check_translation,
+        ),
+        ("/tts_speak", ("Hello there, how are you?",), check_tts),
+        ("/lessons_running_mean", (0.9, 50, 25, 1.0, 0), check_plot_and_numbers),
+        ("/lessons_running_mean_stream", (0.9, 20, 10, 1.0, 0), check_plot_and_numbers),
+        ("/lessons_overfitting", (3, 7, 20.0, 0), check_plot_and_numbers),
+        ("/lessons_dropout", (12, 0.3, 300, 20.0, 0), check_plot_and_numbers),
+        ("/lessons_vanishing_gradient", (6, 16, 5, 0), check_plot_and_numbers),
+        ("/lessons_convolution", (None, "sobel x", "", "gaussian blur"), check_plot_and_numbers),
+        ("/lessons_feature_maps", (sketch, 8), check_plot_and_numbers),
+        ("/lessons_feature_maps_example", ("3", 0, 8), check_feature_maps_example),
+        ("/lessons_memory", (10, 0), check_plot_and_numbers),
+    ]
+
+
+ENDPOINTS = [
+    "/sentiment_classify", "/sentiment_batch", "/style_transfer_fast",
+    "/style_transfer_fast_gallery", "/style_transfer_gatys", "/style_transfer_video",
+    "/dcgan_draw", "/dcgan_shuffle", "/dcgan_reset", "/dcgan_interpolate", "/captioning_caption",
+    "/captioning_scene", "/translation_translate", "/tts_speak", "/lessons_running_mean",
+    "/lessons_running_mean_stream", "/lessons_overfitting", "/lessons_dropout",
+    "/lessons_vanishing_gradient", "/lessons_convolution", "/lessons_feature_maps",
+    "/lessons_feature_maps_example", "/lessons_memory",
+]  # fmt: skip
+
+
+def tts_voice_shipped() -> bool:
+    from showcase import checkpoints
+
+    return bool(checkpoints.available("tts"))
+
+
+@pytest.mark.parametrize("api_name", ENDPOINTS)
+def test_each_endpoint_answers_valid_inputs_with_sane_outputs(hub, files, api_name):
+    from gradio_client.exceptions import AppError
+
+    inputs, check = next((i, c) for name, i, c in calls(files) if name == api_name)
+    client = hub.client()
+    if api_name == "/tts_speak" and not tts_voice_shipped():
+        # Without a trained voice the demo says so instead of speaking.
+        with pytest.raises(AppError, match="No speech model is installed"):
+            client.predict(*inputs, api_name=api_name)
+        return
+    job = client.submit(*inputs, api_name=api_name)
+    check(job.result(timeout=300))
+
+
+def test_the_table_covers_every_public_endpoint(hub, files):
+    served = set(hub.client().view_api(return_format="dict", print_info=False)["named_endpoints"])
+    assert served == set(ENDPOINTS) == {name for name, _, _ in calls(files)}
