@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 
 from showcase import registry
-from showcase.apps.common import LazyModel, header, standalone_page, user_errors
+from showcase.apps.common import LazyModel, PictureInput, header, standalone_page, user_errors
 
 DEMO = registry.get("captioning")
 SHOWN = 256  # pictures and overlays are shown at this size
@@ -87,7 +87,7 @@ def render(checkpoint: str | None = None) -> LazyModel:
     )
     with gr.Row():
         with gr.Column():
-            picture = gr.Image(label="Picture", type="pil", image_mode="RGB")
+            picture = PictureInput(label="Picture", type="pil", image_mode="RGB")
             chosen = gr.Dropdown(
                 names,
                 value=default,

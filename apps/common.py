@@ -84,6 +84,48 @@ def user_errors(function):
     return wrapper
 
 
+def _unreadable_picture(payload) -> gr.Error:
+    name = getattr(payload, "orig_name", None) or "The uploaded file"
+    return gr.Error(
+        f"{name} is not a picture that can be read; upload a PNG, JPEG, WebP, BMP or GIF.",
+        print_exception=False,
+    )
+
+
+class PictureInput(gr.Image):
+    """gr.Image for uploads: a file Pillow cannot open gets a message, not an anonymous error.
+
+    Gradio opens an uploaded picture before any demo code runs, so a corrupt or mislabelled file
+    would otherwise fail inside Gradio with no message for the user.
+    """
+
+    def get_block_name(self) -> str:
+        return "image"  # the browser draws it with gr.Image's own front end
+
+    def preprocess(self, payload):
+        try:
+            return super().preprocess(payload)
+        except gr.Error:
+            raise
+        except Exception:  # noqa: BLE001 - Pillow raises several kinds for unreadable files
+            raise _unreadable_picture(payload) from None
+
+
+class SketchInput(gr.Sketchpad):
+    """gr.Sketchpad whose uploads get the same clear message as PictureInput."""
+
+    def get_block_name(self) -> str:
+        return "imageeditor"  # gr.Sketchpad is a preset of gr.ImageEditor in the browser
+
+    def preprocess(self, payload):
+        try:
+            return super().preprocess(payload)
+        except gr.Error:
+            raise
+        except Exception:  # noqa: BLE001 - as above
+            raise _unreadable_picture(getattr(payload, "composite", None)) from None
+
+
 def standalone_page(demo, render, checkpoint: str | None = None) -> gr.Blocks:
     """One demo's UI on a page of its own (the hub puts the same ``render`` in a tab)."""
     with gr.Blocks(title=demo.title, analytics_enabled=False) as blocks:

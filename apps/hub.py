@@ -52,6 +52,9 @@ def launch(
         server_port=port,
         share=share,
         max_file_size=MAX_UPLOAD,
+        # Gradio's own input checks (a number sent as text) then say what was wrong; the demos'
+        # errors are gr.Error messages either way.
+        show_error=True,
         prevent_thread_lock=True,
         quiet=False,
     )

@@ -12,7 +12,7 @@ import time
 import gradio as gr
 
 from showcase import registry
-from showcase.apps.common import LazyModel, standalone_page, user_errors
+from showcase.apps.common import LazyModel, PictureInput, SketchInput, standalone_page, user_errors
 
 DEMO = registry.get("lessons")
 # The numpy lessons answer in tens of milliseconds and may run side by side; the ones that
@@ -167,7 +167,7 @@ def _convolution():
     gr.Markdown(lesson.EXPLANATION)
     with gr.Row():
         with gr.Column(scale=1):
-            image = gr.Image(
+            image = PictureInput(
                 label="Picture (empty: a drawn house)",
                 type="numpy",
                 image_mode=None,
@@ -219,7 +219,7 @@ def _feature_maps():
     gr.Markdown(lesson.EXPLANATION)
     with gr.Row():
         with gr.Column(scale=1):
-            sketch = gr.Sketchpad(
+            sketch = SketchInput(
                 label="Draw a digit (or upload one)",
                 type="numpy",
                 image_mode="L",

@@ -11,7 +11,7 @@ from pathlib import Path
 import gradio as gr
 
 from showcase import registry
-from showcase.apps.common import LazyModel, header, standalone_page, user_errors
+from showcase.apps.common import LazyModel, PictureInput, header, standalone_page, user_errors
 from showcase.style_transfer.paintings import label_for
 
 DEMO = registry.get("style_transfer")
@@ -134,7 +134,7 @@ def _render_fast(loaded: LazyModel, checkpoint) -> None:
     )
     with gr.Row():
         with gr.Column():
-            photo = gr.Image(label="Photo", type="filepath")
+            photo = PictureInput(label="Photo", type="filepath")
             style = gr.Dropdown(choices, value=choices[0][1] if choices else None, label="Painting")
             size = gr.Slider(128, 1024, value=512, step=32, label="Output size (longer side, px)")
             with gr.Row():
@@ -253,7 +253,7 @@ def _render_video(loaded: LazyModel, checkpoint) -> None:
             style = gr.Dropdown(
                 choices, value=choices[0][1] if choices else None, label="Fast style"
             )
-            painting = gr.Image(label="Painting (for Gatys)", type="pil", image_mode="RGB")
+            painting = PictureInput(label="Painting (for Gatys)", type="pil", image_mode="RGB")
             consistent = gr.Checkbox(value=True, label="Temporally consistent (optical flow)")
             max_frames = gr.Slider(2, 48, value=24, step=1, label="Frames (at most)")
             size = gr.Slider(64, 384, value=256, step=32, label="Frame size (longer side, px)")
@@ -330,9 +330,11 @@ def _render_gatys(loaded: LazyModel) -> None:
         f"{REPORT_EVERY} steps, first at low resolution, then at full size."
     )
     with gr.Row():
-        content = gr.Image(label="Photo (content)", type="pil", image_mode="RGB")
-        style = gr.Image(label="Painting (style)", type="pil", image_mode="RGB")
-        second_style = gr.Image(label="Second painting (optional)", type="pil", image_mode="RGB")
+        content = PictureInput(label="Photo (content)", type="pil", image_mode="RGB")
+        style = PictureInput(label="Painting (style)", type="pil", image_mode="RGB")
+        second_style = PictureInput(
+            label="Second painting (optional)", type="pil", image_mode="RGB"
+        )
     with gr.Row():
         with gr.Column():
             loss_network = gr.Dropdown(

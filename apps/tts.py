@@ -21,7 +21,7 @@ EXAMPLES = [
 
 def render(checkpoint: str | None = None) -> LazyModel:
     """Add the TTS UI to the current Blocks; returns its lazily loaded synthesiser."""
-    from showcase.tts.api import MAX_CHARACTERS
+    from showcase.tts.api import MAX_CHARACTERS, prepare_text
 
     model = LazyModel(lambda: _load(checkpoint))
 
@@ -29,6 +29,7 @@ def render(checkpoint: str | None = None) -> LazyModel:
     def speak(words):
         from showcase.tts.plots import alignment_figure, spectrogram_figure
 
+        prepare_text(words)  # bad text gets its message before any model is loaded
         synthesizer = model.get()
         if synthesizer is None:
             raise gr.Error("No speech model is installed; train one with `showcase train tts`.")

@@ -364,19 +364,21 @@ def hub(isolated_user_dirs, tmp_path_factory):
 def server_failures(log: str) -> list[str]:
     """The tracebacks in a server log that are failures, not messages shown to a user.
 
-    Gradio prints a traceback for every gr.Error its own input checks raise (a slider value
-    below its minimum); those end in ``gradio.exceptions.Error`` and are answers, not crashes.
-    The demos raise theirs quietly.
+    Gradio prints a traceback for the errors its own input checks raise (a slider value below
+    its minimum, text where a number belongs); those end in one of Gradio's user-facing
+    exceptions and are answers, not crashes. The demos raise theirs quietly.
     """
-    failures, block = [], None
-    for line in log.splitlines():
-        if line.startswith("Traceback (most recent call last)"):
-            block = [line]
-        elif block is not None:
-            block.append(line)
-            if line and not line.startswith((" ", "\t")) and not line.startswith("During"):
-                if not line.startswith("gradio.exceptions.Error"):
-                    failures.append("\n".join(block))
-                block = None
+    answers = ("gradio.exceptions.Error:", "gradio.exceptions.ComponentProcessingError:")
+    chained = ("The above exception was the direct cause", "During handling of the above")
+    failures, group = [], []
+    for body in log.split("Traceback (most recent call last):")[1:]:
+        group.append(body)
+        lines = [line for line in body.splitlines() if line.strip()]
+        raised = next((line for line in lines if not line.startswith((" ", "\t"))), "")
+        if any(line.startswith(chained) for line in lines):
+            continue  # the next traceback in the chain ends it
+        if not raised.startswith(answers):
+            failures.append("Traceback (most recent call last):".join(["", *group]))
+        group = []
     failures += [line for line in log.splitlines() if "request failed" in line]
     return failures

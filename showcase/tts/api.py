@@ -19,6 +19,22 @@ PAUSE_SECONDS = 0.25  # silence between sentences
 STOP_THRESHOLD = 0.5
 
 
+def prepare_text(words: str) -> tuple[list[str], list[str]]:
+    """(sentences to speak, notices for the user), or InputError when nothing can be said.
+
+    Needs no model, so a user hears about bad text before any model is loaded.
+    """
+    cleaned, notice = clean_text(words, MAX_CHARACTERS, "text to speak")
+    notices = [notice] if notice else []
+    _, dropped = text.to_ids(cleaned)
+    if dropped:
+        notices.append("These characters cannot be spoken and were skipped: " + " ".join(dropped))
+    sentences = text.split_sentences(cleaned)
+    if not sentences:
+        raise InputError("There is nothing to say: the text has no letters or numbers.")
+    return sentences, notices
+
+
 @dataclasses.dataclass
 class SpokenSentence:
     text: str
@@ -118,16 +134,7 @@ class Synthesizer:
     # -- any text ------------------------------------------------------------------------------
     def speak(self, words: str) -> Speech:
         """Any text -> speech: split into sentences, each spoken, joined with short pauses."""
-        cleaned, notice = clean_text(words, MAX_CHARACTERS, "text to speak")
-        notices = [notice] if notice else []
-        _, dropped = text.to_ids(cleaned)
-        if dropped:
-            notices.append(
-                "These characters cannot be spoken and were skipped: " + " ".join(dropped)
-            )
-        sentences = text.split_sentences(cleaned)
-        if not sentences:
-            raise InputError("There is nothing to say: the text has no letters or numbers.")
+        sentences, notices = prepare_text(words)
         spoken = [self.speak_sentence(s) for s in sentences]
         capped = sum(not s.stopped for s in spoken)
         if capped:
