@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
 from pathlib import Path
 
 from showcase.errors import DownloadError
@@ -24,6 +25,11 @@ class RemoteFile:
     url: str
     filename: str
     sha256: str
+
+    def __post_init__(self):
+        # A remote file without a pinned hash could be swapped under us: refuse to define one.
+        if not re.fullmatch(r"[0-9a-f]{64}", self.sha256):
+            raise ValueError(f"{self.filename}: sha256 must be 64 lowercase hex digits")
 
 
 def cache_dir() -> Path:

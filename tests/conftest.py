@@ -365,10 +365,15 @@ def server_failures(log: str) -> list[str]:
     """The tracebacks in a server log that are failures, not messages shown to a user.
 
     Gradio prints a traceback for the errors its own input checks raise (a slider value below
-    its minimum, text where a number belongs); those end in one of Gradio's user-facing
-    exceptions and are answers, not crashes. The demos raise theirs quietly.
+    its minimum, text where a number belongs, a server path where an upload belongs); those
+    end in one of Gradio's user-facing exceptions and are answers, not crashes. The demos raise
+    theirs quietly.
     """
-    answers = ("gradio.exceptions.Error:", "gradio.exceptions.ComponentProcessingError:")
+    answers = (
+        "gradio.exceptions.Error:",
+        "gradio.exceptions.ComponentProcessingError:",
+        "gradio.exceptions.InvalidPathError:",  # a request for a server file, refused
+    )
     chained = ("The above exception was the direct cause", "During handling of the above")
     failures, group = [], []
     for body in log.split("Traceback (most recent call last):")[1:]:
