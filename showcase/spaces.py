@@ -7,6 +7,7 @@ and a README whose YAML header Spaces reads. ``python app.py`` runs it anywhere.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from importlib import metadata
@@ -34,7 +35,7 @@ if __name__ == "__main__":
 '''
 
 README_TEMPLATE = """---
-title: {title}
+title: {title_yaml}
 emoji: 🎓
 colorFrom: indigo
 colorTo: pink
@@ -153,6 +154,8 @@ def export_space(
     fields = {
         "demo": demo.name,
         "title": demo.title,
+        # Quoted: a title such as "DCGAN: draw digits" is not a plain YAML scalar.
+        "title_yaml": json.dumps(demo.title, ensure_ascii=False),
         "paper": demo.paper,
         "checkpoint_lines": checkpoint_lines or "- none needed",
         "gradio_version": _installed_version("gradio") or "6.31.0",
