@@ -128,6 +128,9 @@ class SketchInput(gr.Sketchpad):
 
 def standalone_page(demo, render, checkpoint: str | None = None) -> gr.Blocks:
     """One demo's UI on a page of its own (the hub puts the same ``render`` in a tab)."""
+    from showcase.apps import output_files
+
+    output_files.install()
     with gr.Blocks(title=demo.title, analytics_enabled=False) as blocks:
         render(checkpoint)
     return blocks

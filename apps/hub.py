@@ -11,12 +11,14 @@ import os
 import gradio as gr
 
 from showcase import registry
+from showcase.apps import output_files
 
 MAX_UPLOAD = "10mb"
 
 
 def build(demo_names: list[str], checkpoint: str | None = None, as_hub: bool = True):
     """Returns (blocks, lazy models): the hub with a tab per demo, or one demo's page alone."""
+    output_files.install()
     models = []
     with gr.Blocks(title="showcase", analytics_enabled=False) as blocks:
         if not as_hub:

@@ -24,6 +24,18 @@ STREAM_FRAMES = 25  # frames of the running-mean animation
 STREAM_PAUSE_S = 0.04
 
 
+# The lessons write maths as $...$ inline and $$...$$ for display; Gradio renders only $$ by
+# default, so inline formulas would show as raw LaTeX.
+LATEX = [
+    {"left": "$$", "right": "$$", "display": True},
+    {"left": "$", "right": "$", "display": False},
+]
+
+
+def Text(value: str = "", **kwargs) -> gr.Markdown:  # noqa: N802 - reads like a component
+    return gr.Markdown(value, latex_delimiters=LATEX, **kwargs)
+
+
 def _sketch_to_array(value):
     """A sketchpad sends layers over a background; the composite is the picture as seen."""
     if isinstance(value, dict):
@@ -49,7 +61,7 @@ def _running_mean():
             yield lesson.figure(result), lesson.summary(result)
             time.sleep(STREAM_PAUSE_S)
 
-    gr.Markdown(lesson.EXPLANATION)
+    Text(lesson.EXPLANATION)
     with gr.Row():
         forgetting = gr.Slider(0.0, lesson.MAX_FORGETTING, value=0.9, step=0.001, label="α")
         samples = gr.Slider(10, 1000, value=200, step=10, label="Samples")
@@ -60,7 +72,7 @@ def _running_mean():
         show_button = gr.Button("Show", variant="primary")
         stream_button = gr.Button("Stream the samples in")
     plot = gr.Plot(label="The mean, two ways, and with a fixed α")
-    numbers = gr.Markdown()
+    numbers = Text()
     inputs = [forgetting, samples, change_at, noise, seed]
     gr.on(
         [show_button.click, forgetting.release, samples.release, change_at.release, noise.release],
@@ -88,7 +100,7 @@ def _overfitting():
         result = lesson.compute_dropout(points, dropout, epochs, noise, seed)
         return lesson.dropout_figure(result), lesson.dropout_summary(result)
 
-    gr.Markdown(lesson.EXPLANATION)
+    Text(lesson.EXPLANATION)
     with gr.Row():
         degree = gr.Slider(1, lesson.MAX_DEGREE, value=4, step=1, label="Polynomial degree")
         points = gr.Slider(2, 200, value=7, step=1, label="Houses to learn from")
@@ -96,7 +108,7 @@ def _overfitting():
         seed = gr.Number(value=0, precision=0, label="Seed")
     fit_button = gr.Button("Fit", variant="primary")
     fit_plot = gr.Plot(label="Fits and errors")
-    fit_numbers = gr.Markdown()
+    fit_numbers = Text()
     gr.on(
         [fit_button.click, degree.release, points.release, noise.release],
         fit,
@@ -106,7 +118,7 @@ def _overfitting():
         **QUICK,
     )
 
-    gr.Markdown(
+    Text(
         "### Dropout\nThe same few houses, learned by a small network twice: once as it is, once "
         "with dropout switching off a random share of its units at every step."
     )
@@ -120,7 +132,7 @@ def _overfitting():
         dropout_seed = gr.Number(value=0, precision=0, label="Seed")
     train_button = gr.Button("Train both networks", variant="primary")
     train_plot = gr.Plot(label="Training and validation loss")
-    train_numbers = gr.Markdown()
+    train_numbers = Text()
     train_button.click(
         train,
         [dropout_points, rate, epochs, dropout_noise, dropout_seed],
@@ -138,7 +150,7 @@ def _vanishing_gradient():
         result = lesson.compute(depth=depth, width=width, steps=steps, seed=seed)
         return lesson.figure(result), lesson.summary(result)
 
-    gr.Markdown(lesson.EXPLANATION)
+    Text(lesson.EXPLANATION)
     with gr.Row():
         depth = gr.Slider(*lesson.DEPTH_RANGE, value=10, step=1, label="Depth (hidden layers)")
         width = gr.Slider(*lesson.WIDTH_RANGE, value=32, step=4, label="Width (units per layer)")
@@ -146,7 +158,7 @@ def _vanishing_gradient():
         seed = gr.Number(value=0, precision=0, label="Seed")
     button = gr.Button("Measure the gradients", variant="primary")
     plot = gr.Plot(label="Gradient norm per layer")
-    numbers = gr.Markdown()
+    numbers = Text()
     button.click(
         measure,
         [depth, width, steps, seed],
@@ -164,7 +176,7 @@ def _convolution():
         result = lesson.compute(image, kernel, custom, second)
         return lesson.figure(result), lesson.summary(result)
 
-    gr.Markdown(lesson.EXPLANATION)
+    Text(lesson.EXPLANATION)
     with gr.Row():
         with gr.Column(scale=1):
             image = PictureInput(
@@ -184,7 +196,7 @@ def _convolution():
             )
             button = gr.Button("Convolve", variant="primary")
     plot = gr.Plot(label="Filtered, and features at several scales")
-    numbers = gr.Markdown()
+    numbers = Text()
     gr.on(
         [button.click, kernel.change, second.change],
         apply,
@@ -216,7 +228,7 @@ def _feature_maps():
         result = lesson.compute(picture, max_maps)
         return picture, lesson.figure(result), lesson.summary(result)
 
-    gr.Markdown(lesson.EXPLANATION)
+    Text(lesson.EXPLANATION)
     with gr.Row():
         with gr.Column(scale=1):
             sketch = SketchInput(
@@ -234,7 +246,7 @@ def _feature_maps():
             example_button = gr.Button("Draw an example with the DCGAN")
             drawn = gr.Image(label="The example", type="numpy", interactive=False)
     plot = gr.Plot(label="Feature maps, layer by layer")
-    numbers = gr.Markdown()
+    numbers = Text()
     look_button.click(
         look, [sketch, max_maps], [plot, numbers], api_name="lessons_feature_maps", **TRAINING
     )
@@ -255,13 +267,13 @@ def _memory():
         result = lesson.compute(max_lag=max_lag, seed=seed)
         return lesson.figure(result), lesson.summary(result)
 
-    gr.Markdown(lesson.EXPLANATION)
+    Text(lesson.EXPLANATION)
     with gr.Row():
         max_lag = gr.Slider(*lesson.MAX_LAG_RANGE, value=30, step=1, label="Longest delay (steps)")
         seed = gr.Number(value=0, precision=0, label="Seed")
         button = gr.Button("Train an RNN and an LSTM", variant="primary")
     plot = gr.Plot(label="Recall accuracy by delay, and the LSTM's gates")
-    numbers = gr.Markdown()
+    numbers = Text()
     button.click(train, [max_lag, seed], [plot, numbers], api_name="lessons_memory", **TRAINING)
 
 
@@ -279,7 +291,7 @@ def render(checkpoint: str | None = None) -> LazyModel:
     """Add the lessons to the current Blocks; returns the warm-up of their networks."""
     import importlib
 
-    gr.Markdown(
+    Text(
         f"## {DEMO.title}: the ideas underneath\n"
         "The lecture teaches a handful of ideas before its applications. Each lesson here is "
         "computed as you ask, on this machine, in about a second: move a slider and see. "

@@ -12,10 +12,10 @@ DIRECTIONS = {"English → French": "en-fr", "English → German": "en-de"}
 # A sentence takes a tenth of a second; a long text a few seconds. Two may run side by side.
 CONCURRENCY_LIMIT = 2
 EXAMPLES = [
+    ["Two dogs are running through the snow.", "English → French"],
+    ["A little girl is climbing into a wooden playhouse.", "English → German"],
     ["Economic growth has slowed down in recent years.", "English → German"],
     ["Economic growth has slowed down in recent years.", "English → French"],
-    ["A little girl is climbing into a wooden playhouse.", "English → German"],
-    ["Two dogs are running through the snow.", "English → French"],
     ["I'm hungry. Where is the station?", "English → French"],
     ["Tom doesn't like cheese.", "English → German"],
 ]

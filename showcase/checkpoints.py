@@ -86,7 +86,9 @@ class ModelCard:
         if value is None:
             return "not measured"
         shown = f"{value:.1%}" if self.metric.get("unit") == "fraction" else f"{value:g}"
-        return f"{self.metric.get('name', 'metric')} {shown} on {self.metric.get('split', '?')}"
+        split = self.metric.get("split")
+        # Some metric names already say where they were measured ("... on Multi30k test2016").
+        return f"{self.metric.get('name', 'metric')} {shown}" + (f" on {split}" if split else "")
 
 
 def environment_versions() -> dict:
