@@ -10,8 +10,10 @@ SOURCES := pyproject.toml $(shell find showcase apps models -type f ! -path '*__
 run: $(VENV)/.installed
 	$(VENV)/bin/showcase launch
 
+# Two workers; tests that share a server (the `hub` and `spaces` groups, or one module's
+# fixtures) stay in one worker (--dist loadgroup, groups set in tests/conftest.py).
 test: $(VENV)/.installed
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2 --dist loadgroup
 
 # The rule set is in pyproject.toml ([tool.ruff]).
 lint: $(VENV)/.installed

@@ -46,6 +46,15 @@ def write_sst_folder(folder, sizes=(240, 60, 60)):
     return folder
 
 
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (--dist loadgroup) a module's tests stay in one worker, so fixtures
+    they share (a trained toy model, an in-process server) are built once; tests that name a
+    group of their own (the `hub`, the `spaces`) join it instead."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def isolated_user_dirs(tmp_path_factory):
     """Keep the tests away from the user's own checkpoints and download cache."""
