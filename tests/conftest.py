@@ -343,18 +343,27 @@ def showcase_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "showcase"]
 
 
+def shipped(demo: str) -> dict:
+    """The checkpoints shipped in models/ for a demo (none of the user's, which tests train)."""
+    from showcase import checkpoints
+
+    return checkpoints.available(demo, checkpoints.shipped_checkpoint_dir(demo))
+
+
 @pytest.fixture(scope="session")
 def hub(isolated_user_dirs, tmp_path_factory):
     """`showcase launch` on a free loopback port: all demos, the checkpoints shipped in models/."""
     port = free_port()
     log_path = tmp_path_factory.mktemp("hub") / "hub.log"
+    # Its own empty user folder: checkpoints other tests train must not join the shipped ones.
+    home = tmp_path_factory.mktemp("hub_home")
     # A file, not a pipe: a long session's log would fill a pipe nobody reads and stall the server.
     with open(log_path, "w", encoding="utf-8") as log:
         process = subprocess.Popen(
             [*showcase_command(), "launch", "--port", str(port)],
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "SHOWCASE_HOME": str(home), "PYTHONUNBUFFERED": "1"},
         )
     server = Hub(f"http://127.0.0.1:{port}/", process, log_path)
     try:

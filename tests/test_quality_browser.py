@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTIFACTS
-from showcase import checkpoints, registry
+from conftest import ARTIFACTS, shipped
+from showcase import registry
 from showcase.apps import sentiment as sentiment_app
 from showcase.apps import translation as translation_app
 from showcase.apps import tts as tts_app
@@ -209,7 +209,7 @@ def run_tts(page) -> None:
     button(page, "Speak").click()
     # The hub runs with the same (isolated) user folders as this process: it has a voice if the
     # package ships one, and then it must speak.
-    if checkpoints.available("tts"):
+    if shipped("tts"):
         audio = page.locator("audio[src]").first
         wait_for_output(page, audio, shown=False)
         page.wait_for_function(

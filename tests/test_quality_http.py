@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from conftest import shipped
+
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hub")]
 
 SQUEEZENET = "SqueezeNet v1.1 (fast, default)"
@@ -223,9 +225,8 @@ ENDPOINTS = [
 
 
 def tts_voice_shipped() -> bool:
-    from showcase import checkpoints
 
-    return bool(checkpoints.available("tts"))
+    return bool(shipped("tts"))
 
 
 @pytest.mark.parametrize("api_name", ENDPOINTS)

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, shipped
 
 pytestmark = [pytest.mark.slow, pytest.mark.load, pytest.mark.xdist_group("hub")]
 
@@ -155,9 +155,8 @@ def test_every_demo_loaded_stays_under_4_gb(hub, photo):
     for direction in ("English → French", "English → German"):
         client.predict("A dog runs.", direction, 1, api_name="/translation_translate")
     client.predict("3", 0, 8, api_name="/lessons_feature_maps_example")
-    from showcase import checkpoints
 
-    if checkpoints.available("tts"):
+    if shipped("tts"):
         client.predict("Hello there.", api_name="/tts_speak")
     memory = hub.memory_mb()
     print(f"\nhub memory with every demo loaded: {memory['VmRSS']:.0f} MB now, "

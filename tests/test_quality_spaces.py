@@ -16,8 +16,8 @@ import time
 
 import pytest
 
-from conftest import free_port, server_failures, wait_for_http
-from showcase import checkpoints, registry
+from conftest import free_port, server_failures, shipped, wait_for_http
+from showcase import registry
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spaces")]
 
@@ -80,10 +80,13 @@ def spaces(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("spaces")
     exported = {}
-    for demo in DEMOS:
-        if demo == "tts" and not checkpoints.available("tts"):
-            continue  # checked in test_a_demo_without_a_checkpoint_is_not_exported
-        exported[demo] = export_space(demo, root / demo)
+    with pytest.MonkeyPatch.context() as patch:
+        # An empty user folder: the Spaces ship exactly the checkpoints in models/.
+        patch.setenv("SHOWCASE_HOME", str(tmp_path_factory.mktemp("spaces_home")))
+        for demo in DEMOS:
+            if demo == "tts" and not shipped("tts"):
+                continue  # checked in test_a_demo_without_a_checkpoint_is_not_exported
+            exported[demo] = export_space(demo, root / demo)
     return exported
 
 
@@ -100,16 +103,17 @@ def test_every_space_has_a_valid_hub_header(spaces):
         assert isinstance(header["pinned"], bool) and header["emoji"], demo
         assert len(header.get("short_description", "")) <= 60, demo
         assert (space / "app.py").is_file() and (space / "requirements.txt").is_file()
-        shipped = sorted(p.name for p in (space / "checkpoints" / demo).glob("*.keras"))
-        assert shipped == sorted(f"{name}.keras" for name in checkpoints.available(demo)), demo
+        copied = sorted(p.name for p in (space / "checkpoints" / demo).glob("*.keras"))
+        assert copied == sorted(f"{name}.keras" for name in shipped(demo)), demo
 
 
-def test_a_demo_without_a_checkpoint_is_not_exported(tmp_path):
+def test_a_demo_without_a_checkpoint_is_not_exported(tmp_path, monkeypatch):
     from showcase.errors import ShowcaseError
     from showcase.spaces import export_space
 
-    if checkpoints.available("tts"):
+    if shipped("tts"):
         pytest.skip("a voice is shipped, so the TTS Space is exported and served")
+    monkeypatch.setenv("SHOWCASE_HOME", str(tmp_path / "home"))
     with pytest.raises(ShowcaseError, match="showcase train tts"):
         export_space("tts", tmp_path / "tts")
 
