@@ -224,18 +224,13 @@ ENDPOINTS = [
 ]  # fmt: skip
 
 
-def tts_voice_shipped() -> bool:
-
-    return bool(shipped("tts"))
-
-
 @pytest.mark.parametrize("api_name", ENDPOINTS)
 def test_each_endpoint_answers_valid_inputs_with_sane_outputs(hub, files, api_name):
     from gradio_client.exceptions import AppError
 
     inputs, check = next((i, c) for name, i, c in calls(files) if name == api_name)
     client = hub.client()
-    if api_name == "/tts_speak" and not tts_voice_shipped():
+    if api_name == "/tts_speak" and not shipped("tts"):
         # Without a trained voice the demo says so instead of speaking.
         with pytest.raises(AppError, match="No speech model is installed"):
             client.predict(*inputs, api_name=api_name)
