@@ -22,6 +22,7 @@ def tiny_model(encoder="cbhg", postnet="cbhg"):
         decoder_units=16,
         attention_units=8,
         prenet_units=(8, 8),
+        postnet_channels=8,
     )
 
 
@@ -45,11 +46,15 @@ def toy_batch():
     }
 
 
-@pytest.mark.parametrize("encoder, postnet", [("cbhg", "cbhg"), ("conv", "conv")])
+@pytest.mark.parametrize("encoder, postnet", [("cbhg", "cbhg"), ("conv", "conv"), ("conv", "mel")])
 def test_shapes_alignment_rows_sum_to_one_and_padding_gets_no_attention(encoder, postnet):
     model = tiny_model(encoder, postnet)
     out = model(toy_batch())
-    assert out["mel"].shape == (4, 12, 8) and out["linear"].shape == (4, 12, 17)
+    assert out["mel"].shape == (4, 12, 8)
+    if postnet == "mel":
+        assert out["postnet_mel"].shape == (4, 12, 8) and "linear" not in out
+    else:
+        assert out["linear"].shape == (4, 12, 17)
     assert out["stop"].shape == (4, 6) and out["alignment"].shape == (4, 6, 6)
     alignment = np.asarray(out["alignment"])
     np.testing.assert_allclose(alignment.sum(-1), 1.0, atol=1e-5)
@@ -77,3 +82,23 @@ def test_a_safe_mode_round_trip_gives_the_same_encoder(tmp_path):
     np.testing.assert_allclose(
         loaded.encode(batch["text"])[0], model.encode(batch["text"])[0], atol=1e-6
     )
+
+
+def test_the_mel_post_net_refines_the_decoder_frames_and_needs_no_linear_targets():
+    import keras
+
+    model = tiny_model("conv", "mel")
+    batch = toy_batch()
+    del batch["linear"]
+    out = model(batch)
+    # A residual: the refined frames are the decoder's plus a correction, not a copy.
+    correction = np.asarray(out["postnet_mel"]) - np.asarray(out["mel"])
+    assert 0 < np.abs(correction).mean() < 10
+    loss = float(model.compute_loss(x=batch, y_pred=out))
+    assert np.isfinite(loss) and loss > 0
+    model.compile(optimizer=keras.optimizers.Adam(3e-3))
+    first = model.fit(batch, epochs=1, batch_size=4, verbose=0).history["loss"][0]
+    last = model.fit(batch, epochs=30, batch_size=4, verbose=0).history["loss"][-1]
+    assert last < first
+    with pytest.raises(ValueError, match="postnet"):
+        Tacotron(symbols=12, postnet="linear")

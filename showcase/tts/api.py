@@ -128,8 +128,11 @@ class Synthesizer:
         )
 
     def waveform_of(self, spoken: SpokenSentence) -> np.ndarray:
-        linear = np.asarray(self._postprocess(spoken.mel[None].astype(np.float32)))[0]
-        return audio.linear_to_waveform(np.clip(linear, 0.0, 1.0), self.audio_config)
+        refined = np.asarray(self._postprocess(spoken.mel[None].astype(np.float32)))[0]
+        refined = np.clip(refined, 0.0, 1.0)
+        if self.model.predicts_linear:
+            return audio.linear_to_waveform(refined, self.audio_config)
+        return audio.mel_to_waveform(refined, self.audio_config)
 
     # -- any text ------------------------------------------------------------------------------
     def speak(self, words: str) -> Speech:

@@ -67,20 +67,29 @@ def load_examples(
     return examples
 
 
-def batches(examples: list[Example], batch_size: int, reduction: int, shuffle: bool, seed=0):
+def batches(
+    examples: list[Example],
+    batch_size: int,
+    reduction: int,
+    shuffle: bool,
+    seed=0,
+    linear: bool = True,
+):
     """A ``tf.data.Dataset`` of model inputs (dicts), frames padded to a multiple of ``reduction``.
 
     With ``shuffle`` it repeats forever, reshuffled on every pass; :func:`count_batches` gives the
-    steps in one pass.
+    steps in one pass. ``linear=False`` leaves the linear spectrograms out (a model with a mel
+    post-net never reads them, and they are six times the size of the mel frames).
     """
     import tensorflow as tf
 
     n_mels = examples[0].mel.shape[1]
-    n_bins = examples[0].linear.shape[1]
+    n_bins = examples[0].linear.shape[1] if linear else 1
 
     def generate():
         for example in examples:
-            yield example.ids, example.mel, example.linear, np.int32(len(example.mel))
+            spectrum = example.linear if linear else np.zeros((len(example.mel), 1), np.float16)
+            yield example.ids, example.mel, spectrum, np.int32(len(example.mel))
 
     signature = (
         tf.TensorSpec([None], tf.int32),
@@ -98,18 +107,17 @@ def batches(examples: list[Example], batch_size: int, reduction: int, shuffle: b
     )
     if shuffle:
         dataset = dataset.repeat()
+    with_linear = linear
 
     def to_inputs(ids, mel, linear, frames):
         # Whole decoder steps: pad the frames to a multiple of the reduction factor.
         length = tf.shape(mel)[1]
         extra = (reduction - length % reduction) % reduction
         pad = [[0, 0], [0, extra], [0, 0]]
-        return {
-            "text": ids,
-            "mel": tf.cast(tf.pad(mel, pad), tf.float32),
-            "linear": tf.cast(tf.pad(linear, pad), tf.float32),
-            "frames": frames,
-        }
+        inputs = {"text": ids, "mel": tf.cast(tf.pad(mel, pad), tf.float32), "frames": frames}
+        if with_linear:
+            inputs["linear"] = tf.cast(tf.pad(linear, pad), tf.float32)
+        return inputs
 
     return dataset.map(to_inputs, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
 

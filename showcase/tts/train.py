@@ -39,6 +39,7 @@ class TTSTrainConfig:
     decoder_units: int = 256
     attention_units: int = 128
     guided_weight: float = 1.0
+    postnet_channels: int = 256
     epochs: int = 60
     batch_size: int = 32
     learning_rate: float = 1e-3
@@ -116,6 +117,7 @@ def train(config: TTSTrainConfig) -> Path:
                 decoder_units=config.decoder_units,
                 attention_units=config.attention_units,
                 guided_weight=config.guided_weight,
+                postnet_channels=config.postnet_channels,
                 audio=audio_config.to_dict(),
             )
             model.compile(
@@ -131,7 +133,14 @@ def train(config: TTSTrainConfig) -> Path:
         print(f"resuming {name} after epoch {run.epochs_done} ({run.seconds:.0f} s)")
     if run.epochs_done < config.epochs:
         model.fit(
-            batches(examples, config.batch_size, config.reduction, shuffle=True, seed=config.seed),
+            batches(
+                examples,
+                config.batch_size,
+                config.reduction,
+                shuffle=True,
+                seed=config.seed,
+                linear=model.predicts_linear,
+            ),
             steps_per_epoch=steps,
             initial_epoch=run.epochs_done,
             epochs=config.epochs,
