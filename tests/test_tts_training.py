@@ -67,6 +67,10 @@ def test_the_corpus_is_spoken_and_sentences_are_held_out(trained):
     card = ModelCard.read(card_path_for(path))
     assert card.dataset["train"].startswith(f"{len(SENTENCES) - 4} clips")
     assert card.hyperparameters["epochs_run"] == 4
+    # The card's command repeats the run: the settings that differ from the defaults.
+    assert card.train_command.startswith("showcase train tts --make-corpus SENTENCES_FILE")
+    assert "--postnet-channels 16" in card.train_command and "--epochs 4" in card.train_command
+    assert "--postnet " not in card.train_command  # the mel post-net is the default
     # Training lowers the loss (steps are cheap once the decoder loop is traced).
     assert card.hyperparameters["final_loss"] < 0.9 * card.hyperparameters["first_epoch_loss"]
     assert len(list((folder / "corpus" / "wavs").glob("*.wav"))) == len(SENTENCES)
@@ -129,3 +133,20 @@ def test_the_bench_reports_a_real_time_factor(trained):
     row = bench.comparisons(synthesizer)[0]
     # The card's figures are rounded (seconds to 0.01), hence the tolerance.
     assert row["real_time_factor"] == pytest.approx(row["synthesis_s"] / row["audio_s"], abs=0.02)
+
+
+def test_evaluation_finds_the_corpus_given_recorded_or_in_the_default_folder(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from showcase.tts.evaluate import corpus_folder
+    from showcase.tts.train import default_corpus_folder
+
+    monkeypatch.setenv("SHOWCASE_HOME", str(tmp_path / "home"))
+    recorded = tmp_path / "made-here"
+    card = SimpleNamespace(dataset={"corpus": str(recorded)})
+    assert corpus_folder("~/elsewhere", card).name == "elsewhere"
+    # Built on another machine: the recorded folder is not here, so the default one is used.
+    assert corpus_folder(None, card) == default_corpus_folder()
+    recorded.mkdir()
+    (recorded / "metadata.csv").write_text("ESPK-000001|Hi.|Hi.\n", encoding="utf-8")
+    assert corpus_folder(None, card) == recorded

@@ -81,6 +81,19 @@ def record_evaluation(path: Path, corpus_folder) -> dict:
     return metric
 
 
+def corpus_folder(data: str | None, card) -> Path:
+    """``--data`` when given, else the card's corpus folder when it is on this machine, else the
+    folder ``showcase train tts --make-corpus`` speaks into by default."""
+    from showcase.tts.train import default_corpus_folder
+
+    if data:
+        return Path(data).expanduser()
+    recorded = Path(card.dataset.get("corpus", "")) if card else None
+    if recorded and (recorded / "metadata.csv").is_file():
+        return recorded
+    return default_corpus_folder()
+
+
 def evaluate(checkpoint: str | None = None, data: str | None = None) -> dict:
     """Recompute the card's figures; ``data``: the corpus folder (default: the card's)."""
     from showcase.errors import DataError
@@ -93,7 +106,7 @@ def evaluate(checkpoint: str | None = None, data: str | None = None) -> dict:
     for name, path in found.items():
         synthesizer = Synthesizer.from_pretrained(path)
         card = synthesizer.card
-        folder = Path(data or (card.dataset.get("corpus") if card else "") or "")
+        folder = corpus_folder(data, card)
         if not (folder / "metadata.csv").is_file():
             raise DataError(
                 f"the corpus {folder} is not here; pass its folder with --data (or make it again "

@@ -27,20 +27,23 @@ PAPER = (
 
 @dataclasses.dataclass
 class TTSTrainConfig:
+    """The defaults train the shipped voice (``models/tts/espeak_tacotron``): Tacotron 2's conv
+    encoder and mel post-net, five frames a step, 21 epochs of 20,000 short sentences."""
+
     data: str | None = None  # an LJSpeech-format folder (default: the espeak corpus folder)
     make_corpus: str | None = None  # speak these sentences with espeak-ng into --data first
-    corpus_sentences: int = 4000
-    corpus_max_chars: int = 100
+    corpus_sentences: int = 20000
+    corpus_max_chars: int = 60
     held_out: int = 100
-    encoder: str = "cbhg"
-    postnet: str = "cbhg"
-    reduction: int = 3
+    encoder: str = "conv"
+    postnet: str = "mel"
+    reduction: int = 5
     embedding_dim: int = 128
     decoder_units: int = 256
     attention_units: int = 128
     guided_weight: float = 1.0
-    postnet_channels: int = 256
-    epochs: int = 60
+    postnet_channels: int = 128
+    epochs: int = 21
     batch_size: int = 32
     learning_rate: float = 1e-3
     max_minutes: float = 0.0
@@ -78,6 +81,27 @@ def prepare_corpus(config: TTSTrainConfig) -> Path:
             "`showcase train tts --make-corpus SENTENCES_FILE` or pass --data FOLDER"
         )
     return folder
+
+
+def train_command(config: TTSTrainConfig) -> str:
+    """The command line that repeats this run: every setting that differs from the defaults."""
+    defaults = TTSTrainConfig()
+    words = [f"showcase train {DEMO}"]
+    if config.make_corpus:
+        words.append("--make-corpus SENTENCES_FILE")
+    if config.data:
+        words.append("--data CORPUS_DIR")
+    for field in dataclasses.fields(config):
+        if field.name in ("data", "make_corpus", "out", "verbose", "name", "resume", "evaluate"):
+            continue
+        value = getattr(config, field.name)
+        if value != getattr(defaults, field.name):
+            flag = "--" + field.name.replace("_", "-")
+            if isinstance(value, bool):
+                words.append(flag if value else "--no-" + flag[2:])
+            else:
+                words.append(f"{flag} {value}")
+    return " ".join(words)
 
 
 def train(config: TTSTrainConfig) -> Path:
@@ -174,9 +198,7 @@ def train(config: TTSTrainConfig) -> Path:
             "held_out_count": config.held_out,
         },
         metric={"name": "not measured", "value": None},
-        train_command=f"showcase train {DEMO}"
-        + (" --make-corpus SENTENCES_FILE" if config.make_corpus else "")
-        + (" --data CORPUS_DIR" if config.data else ""),
+        train_command=train_command(config),
         evaluate_command=f"showcase evaluate {DEMO} --json",
         training_time_s=round(run.seconds, 1),
         hardware=checkpoints.hardware_summary(),
