@@ -3,6 +3,9 @@
 After every epoch the model with its optimizer state goes to ``<out>/<name>.resume.keras`` and
 ``<name>.resume.json`` records the epochs done, the seconds spent and the history. A later run
 with ``resume=True`` loads both and carries on; the finished run deletes them.
+
+A *warm start* continues a finished checkpoint instead (its weights, a fresh optimizer):
+:func:`warm_start_card` reads what the earlier training was, so the new card can add it up.
 """
 
 from __future__ import annotations
@@ -12,6 +15,28 @@ import time
 from pathlib import Path
 
 from showcase import checkpoints
+from showcase.errors import ShowcaseError
+
+
+def warm_start_card(warm_start: str | None):
+    """The card of the checkpoint a warm start continues from (its epochs and time count too),
+    or None without a warm start."""
+    if not warm_start:
+        return None
+    path = Path(warm_start)
+    if not path.is_file():
+        raise ShowcaseError(f"{path} does not exist: --warm-start needs a finished checkpoint")
+    card = checkpoints.card_beside(path)
+    if card is None:
+        raise ShowcaseError(f"{path} has no model card beside it, so its training is unknown")
+    return card
+
+
+def earlier_epochs(card) -> int:
+    """Epochs behind a checkpoint, from its card (0 without one)."""
+    if not card:
+        return 0
+    return int(card.hyperparameters.get("epochs_run") or card.hyperparameters.get("epochs") or 0)
 
 
 class ResumableRun:

@@ -89,6 +89,35 @@ def test_evaluate_reproduces_the_card(trained):
     assert row["value"] == card.metric["value"] and row["mcd_db"] == card.metric["mcd_db"]
 
 
+def test_a_warm_start_continues_the_checkpoint_and_adds_up_its_training(trained, tmp_path):
+    from showcase.checkpoints import ModelCard, card_path_for
+    from showcase.tts.train import TTSTrainConfig, train
+
+    path, folder = trained
+    before = ModelCard.read(card_path_for(path))
+    config = TTSTrainConfig(
+        data=str(folder / "corpus"),
+        held_out=4,
+        warm_start=str(path),
+        epochs=1,
+        batch_size=8,
+        learning_rate=1e-3,
+        evaluate=False,
+        out=str(tmp_path),
+        verbose=0,
+    )
+    card = ModelCard.read(card_path_for(train(config)))
+    # The toy architecture came from the checkpoint, not from the (default) flags.
+    assert card.hyperparameters["model"]["postnet_channels"] == 16
+    assert card.hyperparameters["epochs_run"] == before.hyperparameters["epochs_run"] + 1
+    assert card.training_time_s > before.training_time_s
+    assert card.train_command.startswith(before.train_command + "; then showcase train tts")
+    then = card.train_command.split("; then ")[-1]
+    assert "--warm-start espeak_tacotron.keras" in then and "--epochs 1" in then
+    # It starts where the checkpoint ended, not from scratch.
+    assert card.hyperparameters["first_epoch_loss"] < before.hyperparameters["first_epoch_loss"]
+
+
 @pytest.fixture(scope="module")
 def client(trained):
     from gradio_client import Client

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from showcase import checkpoints
 from showcase.errors import ShowcaseError
-from showcase.resumable import ResumableRun
+from showcase.resumable import ResumableRun, earlier_epochs, warm_start_card
 from showcase.translation.evaluate import evaluate, record_evaluation  # noqa: F401 - CLI uses it
 
 DEMO = "translation"
@@ -75,32 +75,11 @@ def build_model(config: TranslationTrainConfig, source_subwords, target_subwords
     )
 
 
-def _warm_start_card(config: TranslationTrainConfig):
-    """The card of the checkpoint a warm start continues from (its epochs and time count too)."""
-    if not config.warm_start:
-        return None
-    path = Path(config.warm_start)
-    if not path.is_file():
-        raise ShowcaseError(f"{path} does not exist: --warm-start needs a finished checkpoint")
-    card = checkpoints.card_beside(path)
-    if card is None:
-        raise ShowcaseError(f"{path} has no model card beside it, so its training is unknown")
-    return card
-
-
-def _earlier_epochs(card) -> int:
-    return (
-        int(card.hyperparameters.get("epochs_run") or card.hyperparameters.get("epochs") or 0)
-        if card
-        else 0
-    )
-
-
 def carried_comparisons(earlier) -> list[dict]:
     """The earlier checkpoint's head-to-head comparisons, labelled as measured on it: they were
     run for its training time, so a warm start keeps them rather than losing them."""
     rows = earlier.benchmark.get("comparisons") or []
-    label = f"{earlier.name} after {_earlier_epochs(earlier)} epochs, before the warm start"
+    label = f"{earlier.name} after {earlier_epochs(earlier)} epochs, before the warm start"
     return [{**row, "measured_on": row.get("measured_on", label)} for row in rows]
 
 
@@ -140,7 +119,7 @@ def train(config: TranslationTrainConfig) -> Path:
     policy = set_precision(config.mixed_precision)
     strategy = make_strategy(config.strategy)
     model = run.load_model()
-    earlier = _warm_start_card(config)
+    earlier = warm_start_card(config.warm_start)
     if model is not None:
         source_subwords, target_subwords = model.source_subwords, model.target_subwords
         print(f"resuming {name} after epoch {run.epochs_done} ({run.seconds:.0f} s)")
@@ -233,10 +212,10 @@ def train(config: TranslationTrainConfig) -> Path:
             "precision_policy": policy,
             "backend": keras.backend.backend(),
             "data_preparation_s": round(data_seconds, 1),
-            "epochs_run": run.epochs_done + _earlier_epochs(earlier),
+            "epochs_run": run.epochs_done + earlier_epochs(earlier),
             "warm_start": {
                 "from": Path(config.warm_start).name,
-                "epochs_before": _earlier_epochs(earlier),
+                "epochs_before": earlier_epochs(earlier),
                 "training_time_s_before": earlier.training_time_s,
                 "learning_rate_before": earlier.hyperparameters.get("learning_rate"),
             }

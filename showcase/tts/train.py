@@ -15,7 +15,7 @@ from pathlib import Path
 
 from showcase import checkpoints
 from showcase.errors import DataError
-from showcase.resumable import ResumableRun
+from showcase.resumable import ResumableRun, earlier_epochs, warm_start_card
 from showcase.tts.evaluate import evaluate, record_evaluation  # noqa: F401 - the CLI finds it here
 
 DEMO = "tts"
@@ -48,6 +48,9 @@ class TTSTrainConfig:
     learning_rate: float = 1e-3
     max_minutes: float = 0.0
     resume: bool = False
+    # Continue a finished checkpoint (its architecture and weights) with a fresh optimizer for
+    # ``epochs`` more epochs; the card adds up both runs' epochs, steps and time.
+    warm_start: str | None = None
     evaluate: bool = True
     seed: int = 1
     jit_compile: bool = False
@@ -83,10 +86,15 @@ def prepare_corpus(config: TTSTrainConfig) -> Path:
     return folder
 
 
-def train_command(config: TTSTrainConfig) -> str:
-    """The command line that repeats this run: every setting that differs from the defaults."""
+def train_command(config: TTSTrainConfig, earlier=None) -> str:
+    """The command line that repeats this run: every setting that differs from the defaults,
+    after the earlier checkpoint's own command for a warm start."""
     defaults = TTSTrainConfig()
-    words = [f"showcase train {DEMO}"]
+    words = [
+        f"{earlier.train_command}; then showcase train {DEMO}"
+        if earlier
+        else f"showcase train {DEMO}"
+    ]
     if config.make_corpus:
         words.append("--make-corpus SENTENCES_FILE")
     if config.data:
@@ -95,6 +103,8 @@ def train_command(config: TTSTrainConfig) -> str:
         if field.name in ("data", "make_corpus", "out", "verbose", "name", "resume", "evaluate"):
             continue
         value = getattr(config, field.name)
+        if field.name == "warm_start" and value:
+            value = Path(value).name
         if value != getattr(defaults, field.name):
             flag = "--" + field.name.replace("_", "-")
             if isinstance(value, bool):
@@ -120,7 +130,10 @@ def train(config: TTSTrainConfig) -> Path:
     started = time.perf_counter()
     folder = prepare_corpus(config)
     training, held_out = held_out_split(read_ljspeech(folder), config.held_out)
-    audio_config = audio.AudioConfig()
+    earlier = warm_start_card(config.warm_start)
+    warm = checkpoints.load_model(Path(config.warm_start), DEMO) if earlier else None
+    # A warm start keeps the spectrogram settings its weights were trained on.
+    audio_config = audio.AudioConfig.from_dict(warm.audio) if warm else audio.AudioConfig()
     examples = load_examples(training, folder, audio_config)
     data_seconds = time.perf_counter() - started
 
@@ -130,7 +143,8 @@ def train(config: TTSTrainConfig) -> Path:
     steps = count_batches(examples, config.batch_size)
     if model is None:
         with make_strategy(config.strategy).scope():
-            model = Tacotron(
+            model = Tacotron.from_config(warm.get_config()) if warm else None
+            model = model or Tacotron(
                 symbols=len(text.SYMBOLS),
                 n_mels=audio_config.n_mels,
                 n_linear=audio_config.n_bins,
@@ -144,6 +158,14 @@ def train(config: TTSTrainConfig) -> Path:
                 postnet_channels=config.postnet_channels,
                 audio=audio_config.to_dict(),
             )
+            if warm:
+                model(
+                    {
+                        "text": keras.ops.ones((1, 2), "int32"),
+                        "mel": keras.ops.zeros((1, model.reduction, model.n_mels)),
+                    }
+                )
+                model.set_weights(warm.get_weights())
             model.compile(
                 optimizer=keras.optimizers.Adam(
                     keras.optimizers.schedules.CosineDecay(
@@ -160,7 +182,7 @@ def train(config: TTSTrainConfig) -> Path:
             batches(
                 examples,
                 config.batch_size,
-                config.reduction,
+                model.reduction,
                 shuffle=True,
                 seed=config.seed,
                 linear=model.predicts_linear,
@@ -180,7 +202,7 @@ def train(config: TTSTrainConfig) -> Path:
     inference(
         {
             "text": keras.ops.ones((1, 2), "int32"),
-            "mel": keras.ops.zeros((1, config.reduction, audio_config.n_mels)),
+            "mel": keras.ops.zeros((1, model.reduction, model.n_mels)),
         }
     )
     inference.set_weights(model.get_weights())
@@ -198,22 +220,41 @@ def train(config: TTSTrainConfig) -> Path:
             "held_out_count": config.held_out,
         },
         metric={"name": "not measured", "value": None},
-        train_command=train_command(config),
+        train_command=train_command(config, earlier),
         evaluate_command=f"showcase evaluate {DEMO} --json",
-        training_time_s=round(run.seconds, 1),
+        training_time_s=round(run.seconds + (earlier.training_time_s if earlier else 0), 1),
         hardware=checkpoints.hardware_summary(),
         hyperparameters={
             **{
                 k: v
                 for k, v in dataclasses.asdict(config).items()
-                if k not in ("data", "make_corpus", "out", "verbose", "name", "resume")
+                if k
+                not in ("data", "make_corpus", "out", "verbose", "name", "resume", "warm_start")
             },
             "precision_policy": policy,
             "backend": keras.backend.backend(),
             "data_preparation_s": round(data_seconds, 1),
-            "epochs_run": run.epochs_done,
-            "steps": run.epochs_done * steps,
+            "epochs_run": run.epochs_done + earlier_epochs(earlier),
+            "steps": run.epochs_done * steps
+            + (earlier.hyperparameters.get("steps", 0) if earlier else 0),
             "sittings": run.state["sittings"],
+            # What was trained (a warm start keeps the earlier checkpoint's architecture).
+            "model": {
+                "encoder": model.encoder_kind,
+                "postnet": model.postnet_kind,
+                "reduction": model.reduction,
+                "postnet_channels": model.postnet_channels,
+                "decoder_units": model.decoder_units,
+            },
+            **(
+                {
+                    "warm_start": Path(config.warm_start).name,
+                    "epochs_before": earlier_epochs(earlier),
+                    "training_time_s_before": earlier.training_time_s,
+                }
+                if earlier
+                else {}
+            ),
             "first_epoch_loss": history[0].get("loss") if history else None,
             "final_loss": history[-1].get("loss") if history else None,
         },
