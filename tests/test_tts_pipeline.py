@@ -90,3 +90,20 @@ def test_text_becomes_a_waveform_with_pauses_alignments_and_notices(synthesizer,
 def test_text_with_nothing_to_say_gets_a_message(synthesizer, words, message):
     with pytest.raises(InputError, match=message):
         synthesizer.speak(words)
+
+
+def test_sentences_longer_than_the_training_corpus_are_cut_into_pieces():
+    from types import SimpleNamespace
+
+    from showcase.tts.api import DEFAULT_SENTENCE_CHARACTERS, prepare_text, sentence_limit
+
+    assert sentence_limit(None) == DEFAULT_SENTENCE_CHARACTERS
+    assert sentence_limit(SimpleNamespace(hyperparameters={"corpus_max_chars": 60})) == 80
+    long = (
+        "Tacotron reads the characters of a sentence, writes a spectrogram a few frames at a "
+        "time, and Griffin-Lim turns that spectrogram into the sound of speech."
+    )
+    assert prepare_text(long)[0] == [long]
+    pieces, _ = prepare_text(long, 80)
+    assert len(pieces) > 1 and all(len(p) <= 80 for p in pieces)
+    assert " ".join(pieces) == long
