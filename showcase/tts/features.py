@@ -107,16 +107,15 @@ def batches(
     )
     if shuffle:
         dataset = dataset.repeat()
-    with_linear = linear
 
-    def to_inputs(ids, mel, linear, frames):
+    def to_inputs(ids, mel, spectrum, frames):
         # Whole decoder steps: pad the frames to a multiple of the reduction factor.
         length = tf.shape(mel)[1]
         extra = (reduction - length % reduction) % reduction
         pad = [[0, 0], [0, extra], [0, 0]]
         inputs = {"text": ids, "mel": tf.cast(tf.pad(mel, pad), tf.float32), "frames": frames}
-        if with_linear:
-            inputs["linear"] = tf.cast(tf.pad(linear, pad), tf.float32)
+        if linear:
+            inputs["linear"] = tf.cast(tf.pad(spectrum, pad), tf.float32)
         return inputs
 
     return dataset.map(to_inputs, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)

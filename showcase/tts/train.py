@@ -114,6 +114,19 @@ def train_command(config: TTSTrainConfig, earlier=None) -> str:
     return " ".join(words)
 
 
+def build(model):
+    """Create the model's weights with a one-step call, so weights can be copied into it."""
+    import keras
+
+    model(
+        {
+            "text": keras.ops.ones((1, 2), "int32"),
+            "mel": keras.ops.zeros((1, model.reduction, model.n_mels)),
+        }
+    )
+    return model
+
+
 def train(config: TTSTrainConfig) -> Path:
     import keras
 
@@ -159,12 +172,7 @@ def train(config: TTSTrainConfig) -> Path:
                 audio=audio_config.to_dict(),
             )
             if warm:
-                model(
-                    {
-                        "text": keras.ops.ones((1, 2), "int32"),
-                        "mel": keras.ops.zeros((1, model.reduction, model.n_mels)),
-                    }
-                )
+                build(model)
                 model.set_weights(warm.get_weights())
             model.compile(
                 optimizer=keras.optimizers.Adam(
@@ -198,13 +206,7 @@ def train(config: TTSTrainConfig) -> Path:
     if run.stopped_early(config.epochs):
         return run.model_path
 
-    inference = Tacotron.from_config(model.get_config())
-    inference(
-        {
-            "text": keras.ops.ones((1, 2), "int32"),
-            "mel": keras.ops.zeros((1, model.reduction, model.n_mels)),
-        }
-    )
+    inference = build(Tacotron.from_config(model.get_config()))
     inference.set_weights(model.get_weights())
     history = run.history
     frames = sum(len(example.mel) for example in examples)
