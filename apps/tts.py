@@ -50,11 +50,13 @@ def render(checkpoint: str | None = None) -> LazyModel:
 
     gr.Markdown(header(DEMO, checkpoint))
     gr.Markdown(
-        "Tacotron reads characters and writes a spectrogram a few frames at a time; attention "
-        "decides which characters it is saying at each step (the alignment plot: a clean "
+        "Tacotron reads a sentence's symbols and writes a spectrogram a few frames at a time; "
+        "attention decides which symbol it is saying at each step (the alignment plot: a clean "
         "diagonal means it reads left to right), and Griffin-Lim turns the spectrogram into "
-        "sound. The voice is espeak-ng's: the model learned from a corpus espeak-ng spoke, "
-        "because a human voice needs hours of data and a GPU."
+        "sound. The shipped voice reads phonemes: espeak-ng first writes the words as sounds "
+        '("safe" as sˈeɪf), so the model need not learn English spelling. The voice is '
+        "espeak-ng's too: the model learned from a corpus espeak-ng spoke, because a human "
+        "voice needs hours of data and a GPU."
     )
     with gr.Row():
         with gr.Column():

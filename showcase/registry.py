@@ -26,6 +26,8 @@ class Demo:
     training: str | None = None  # module with TRAIN_CONFIG, train(config), maybe evaluate(...)
     # Files of other demos' shipped checkpoints (paths under models/) that this one also uses.
     borrowed_files: tuple[str, ...] = ()
+    # Debian packages the demo runs (a Space installs them from packages.txt).
+    system_packages: tuple[str, ...] = ()
 
     @property
     def checkpoint_name(self) -> str | None:
@@ -117,6 +119,8 @@ DEMOS: dict[str, Demo] = {
             bench="showcase.tts.bench",
             checkpoint_names=("espeak_tacotron",),
             training="showcase.tts.train",
+            # The shipped voice reads espeak-ng's phonemes of the text.
+            system_packages=("espeak-ng",),
         ),
         Demo(
             name="lessons",

@@ -1,8 +1,9 @@
 """``showcase export-space``: a self-contained Hugging Face Space folder for one demo.
 
 The folder holds the showcase code itself (so the Space needs no package index to find it), the
-checkpoints and cards the demo needs, ``requirements.txt`` with the tested versions, ``app.py``
-and a README whose YAML header Spaces reads. ``python app.py`` runs it anywhere.
+checkpoints and cards the demo needs, ``requirements.txt`` with the tested versions, ``app.py``,
+``packages.txt`` for a demo that runs a Debian package, and a README whose YAML header Spaces
+reads. ``python app.py`` runs it anywhere.
 """
 
 from __future__ import annotations
@@ -164,6 +165,10 @@ def export_space(
     (target / "app.py").write_text(APP_TEMPLATE.format(**fields), encoding="utf-8")
     (target / "README.md").write_text(README_TEMPLATE.format(**fields), encoding="utf-8")
     (target / "requirements.txt").write_text(requirements_text(), encoding="utf-8")
+    if demo.system_packages:
+        # Spaces installs the Debian packages listed here with apt-get.
+        packages = "".join(f"{package}\n" for package in demo.system_packages)
+        (target / "packages.txt").write_text(packages, encoding="utf-8")
     # Spaces stores large binaries with Git LFS; this marks the checkpoint for it.
     (target / ".gitattributes").write_text("*.keras filter=lfs diff=lfs merge=lfs -text\n")
     return target

@@ -105,6 +105,9 @@ def test_every_space_has_a_valid_hub_header(spaces):
         assert (space / "app.py").is_file() and (space / "requirements.txt").is_file()
         copied = sorted(p.name for p in (space / "checkpoints" / demo).glob("*.keras"))
         assert copied == sorted(f"{name}.keras" for name in shipped(demo)), demo
+        packages = space / "packages.txt"
+        wanted = registry.get(demo).system_packages
+        assert (packages.read_text().split() if packages.is_file() else []) == list(wanted), demo
 
 
 def test_a_demo_without_a_checkpoint_is_not_exported(tmp_path, monkeypatch):

@@ -7,7 +7,7 @@ import pytest
 from showcase.tts.model import Tacotron, guided_attention_weights
 
 
-def tiny_model(encoder="cbhg", postnet="cbhg"):
+def tiny_model(encoder="cbhg", postnet="cbhg", text_units="characters"):
     import keras
 
     keras.utils.set_random_seed(0)
@@ -23,6 +23,7 @@ def tiny_model(encoder="cbhg", postnet="cbhg"):
         attention_units=8,
         prenet_units=(8, 8),
         postnet_channels=8,
+        text_units=text_units,
     )
 
 
@@ -73,12 +74,13 @@ def test_guided_attention_weights_follow_the_diagonal():
 def test_a_safe_mode_round_trip_gives_the_same_encoder(tmp_path):
     import keras
 
-    model = tiny_model("conv", "conv")
+    model = tiny_model("conv", "conv", text_units="phonemes")
     batch = toy_batch()
     model(batch)
     path = tmp_path / "tts.keras"
     model.save(path)
     loaded = keras.saving.load_model(path, safe_mode=True)
+    assert (loaded.text_units, loaded.phoneme_voice) == ("phonemes", "en-us")
     np.testing.assert_allclose(
         loaded.encode(batch["text"])[0], model.encode(batch["text"])[0], atol=1e-6
     )
@@ -102,3 +104,18 @@ def test_the_mel_post_net_refines_the_decoder_frames_and_needs_no_linear_targets
     assert last < first
     with pytest.raises(ValueError, match="postnet"):
         Tacotron(symbols=12, postnet="linear")
+
+
+def test_a_model_trained_on_characters_lends_all_but_its_embedding_to_a_phoneme_model():
+    from showcase.tts.train import build, carry_weights
+
+    characters = build(tiny_model(encoder="conv", postnet="mel"))
+    config = {**characters.get_config(), "symbols": 20, "text_units": "phonemes"}
+    sounds = build(Tacotron.from_config(config))
+    assert sounds.text_units == "phonemes" and characters.text_units == "characters"
+    fresh = carry_weights(characters, sounds)
+    assert len(fresh) == 1 and fresh[0].endswith("characters/embeddings")
+    for old, new in zip(characters.weights, sounds.weights, strict=True):
+        if tuple(old.shape) == tuple(new.shape):
+            np.testing.assert_array_equal(old.numpy(), new.numpy())
+    assert sounds.embedding.embeddings.shape == (20, 16)

@@ -10,6 +10,7 @@ import numpy as np
 from showcase.errors import InputError
 from showcase.inputs import clean_text
 from showcase.tts import audio, text
+from showcase.tts.frontend import FrontEnd
 
 DEMO = "tts"
 CHECKPOINT_NAME = "espeak_tacotron"
@@ -53,7 +54,7 @@ def prepare_text(
 @dataclasses.dataclass
 class SpokenSentence:
     text: str
-    symbols: list[str]  # the characters the model read (normalised text + end mark)
+    symbols: list[str]  # what the model read (characters or phonemes, then the end mark)
     mel: np.ndarray  # (frames, n_mels), normalised
     alignment: np.ndarray  # (decoder steps, symbols)
     stopped: bool  # False when the hard cap ended decoding instead of the stop token
@@ -77,6 +78,7 @@ class Synthesizer:
         self.path = path
         self.card = card
         self.audio_config = audio.AudioConfig.from_dict(model.audio)
+        self.front_end = FrontEnd.of(model)
         self.seed = seed
         self.max_sentence_chars = sentence_limit(card)
         self._encode = tf.function(
@@ -107,10 +109,14 @@ class Synthesizer:
         return self
 
     # -- one sentence --------------------------------------------------------------------------
-    def speak_sentence(self, sentence: str) -> SpokenSentence:
-        """Decode one sentence's mel frames, stopping on the stop token or the hard cap."""
+    def speak_sentence(self, sentence: str, ids: list[int] | None = None) -> SpokenSentence:
+        """Decode one sentence's mel frames, stopping on the stop token or the hard cap.
+
+        ``ids``: the sentence's symbol ids, when already encoded.
+        """
         model = self.model
-        ids, _ = text.to_ids(sentence)
+        if ids is None:
+            (ids,) = self.front_end.encode([sentence])
         memory, keys, text_mask = self._encode(np.array([ids], np.int32))
         state = tuple(np.asarray(t) for t in model.initial_state(memory))
         frame = np.zeros((1, model.n_mels), np.float32)
@@ -134,10 +140,9 @@ class Synthesizer:
             if 1.0 / (1.0 + np.exp(-float(np.asarray(stop)[0]))) > STOP_THRESHOLD:
                 stopped = True
                 break
-        normalised = text.ids_to_text(ids)
         return SpokenSentence(
             text=sentence,
-            symbols=[*normalised, "~"],
+            symbols=[*self.front_end.read(ids), text.END],
             mel=np.clip(np.concatenate(mels), 0.0, 1.0),
             alignment=np.stack(weights),
             stopped=stopped,
@@ -154,7 +159,9 @@ class Synthesizer:
     def speak(self, words: str) -> Speech:
         """Any text -> speech: split into sentences, each spoken, joined with short pauses."""
         sentences, notices = prepare_text(words, self.max_sentence_chars)
-        spoken = [self.speak_sentence(s) for s in sentences]
+        # One espeak-ng call for all sentences of a phoneme model.
+        encoded = self.front_end.encode(sentences)
+        spoken = [self.speak_sentence(s, ids) for s, ids in zip(sentences, encoded, strict=True)]
         capped = sum(not s.stopped for s in spoken)
         if capped:
             notices.append(

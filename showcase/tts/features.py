@@ -1,8 +1,10 @@
-"""Training examples for the synthesiser: character ids, mel and linear spectrograms per clip,
-computed once and cached, then batched with ``tf.data`` (similar lengths together).
+"""Training examples for the synthesiser: symbol ids, mel and linear spectrograms per clip, the
+spectrograms computed once and cached, then batched with ``tf.data`` (similar lengths together).
 
 The cache is one ``.npz`` per clip under ``<corpus>/features-<settings hash>/``, float16, so a
-second run (or a resumed one) starts training at once.
+second run (or a resumed one) starts training at once. Symbol ids are made afresh on every load
+(20,000 sentences take a second as characters, half a minute as espeak-ng phonemes), so both
+front ends share one cache.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 
 from showcase.tts import audio, text
 from showcase.tts.corpus import Utterance
+from showcase.tts.frontend import FrontEnd
 
 FRAME_BUCKETS = (64, 96, 128, 192, 256, 384, 512, 768)
 
@@ -29,39 +32,45 @@ class Example:
 
 
 def cache_folder(corpus_folder: Path, config: audio.AudioConfig) -> Path:
+    # The character symbols stay in the hash although ids are no longer cached: caches written
+    # before keep their name, and stay valid.
     digest = hashlib.sha256(
         json.dumps({"audio": config.to_dict(), "symbols": text.SYMBOLS}).encode()
     ).hexdigest()[:10]
     return Path(corpus_folder) / f"features-{digest}"
 
 
-def prepare(utterance: Utterance, config: audio.AudioConfig) -> Example:
+def spectrograms(utterance: Utterance, config: audio.AudioConfig) -> tuple[np.ndarray, np.ndarray]:
+    """(mel, linear) of one clip, silence trimmed, float16."""
     waveform = audio.trim_silence(audio.read_wav(utterance.wav_path, config.sample_rate), config)
-    ids, _ = text.to_ids(utterance.text)
-    return Example(
-        utterance.id,
-        np.asarray(ids, np.int32),
+    return (
         audio.mel_spectrogram(waveform, config).astype(np.float16),
         audio.linear_spectrogram(waveform, config).astype(np.float16),
     )
 
 
 def load_examples(
-    utterances: list[Utterance], corpus_folder, config: audio.AudioConfig, progress=None
+    utterances: list[Utterance],
+    corpus_folder,
+    config: audio.AudioConfig,
+    progress=None,
+    front_end: FrontEnd | None = None,
 ) -> list[Example]:
-    """Every utterance's features, from the cache when there (computed and cached otherwise)."""
+    """Every utterance's features, the spectrograms from the cache when there (computed and
+    cached otherwise), the ids from ``front_end`` (characters by default)."""
     folder = cache_folder(corpus_folder, config)
     folder.mkdir(parents=True, exist_ok=True)
+    all_ids = (front_end or FrontEnd()).encode([utterance.text for utterance in utterances])
     examples = []
-    for index, utterance in enumerate(utterances):
+    for index, (utterance, ids) in enumerate(zip(utterances, all_ids, strict=True)):
         path = folder / f"{utterance.id}.npz"
         if path.is_file():
             with np.load(path) as stored:
-                example = Example(utterance.id, stored["ids"], stored["mel"], stored["linear"])
+                mel, linear = stored["mel"], stored["linear"]
         else:
-            example = prepare(utterance, config)
-            np.savez(path, ids=example.ids, mel=example.mel, linear=example.linear)
-        examples.append(example)
+            mel, linear = spectrograms(utterance, config)
+            np.savez(path, mel=mel, linear=linear)
+        examples.append(Example(utterance.id, np.asarray(ids, np.int32), mel, linear))
         if progress:
             progress(index + 1, len(utterances))
     return examples

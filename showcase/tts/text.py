@@ -9,7 +9,8 @@ keithito/tacotron) but are written from scratch; numbers are turned into words w
 
 ``normalize`` does the rewriting, ``to_ids`` maps the result onto ``SYMBOLS`` and reports what
 it had to drop (emoji, other scripts), ``split_sentences`` cuts long input into pieces short
-enough for the attention to stay on track.
+enough for the attention to stay on track. A phoneme model reads the same normalised text
+through espeak-ng (:mod:`showcase.tts.phonemes`).
 """
 
 from __future__ import annotations
@@ -313,11 +314,10 @@ def normalize(text: str) -> str:
     return _STRAY_SPACE_RE.sub("", text)
 
 
-def to_ids(text: str) -> tuple[list[int], list[str]]:
-    """Normalise ``text`` and map it to ``SYMBOLS`` ids, ending with ``END_ID``.
+def spoken_text(text: str) -> tuple[str, list[str]]:
+    """``text`` normalised and reduced to ``SYMBOLS``: (what is spoken, dropped characters).
 
-    Returns ``(ids, dropped)``: ``dropped`` holds each character that had no symbol, once, in
-    order of first appearance.
+    ``dropped`` holds each character that had no symbol, once, in order of first appearance.
     """
     kept: list[str] = []
     dropped: list[str] = []
@@ -330,7 +330,15 @@ def to_ids(text: str) -> tuple[list[int], list[str]]:
             # A dropped emoji or foreign word still separated the words around it.
             kept.append(" ")
     cleaned = _WHITESPACE_RE.sub(" ", "".join(kept)).strip()
-    cleaned = _STRAY_SPACE_RE.sub("", cleaned)
+    return _STRAY_SPACE_RE.sub("", cleaned), dropped
+
+
+def to_ids(text: str) -> tuple[list[int], list[str]]:
+    """Normalise ``text`` and map it to ``SYMBOLS`` ids, ending with ``END_ID``.
+
+    Returns ``(ids, dropped)`` as :func:`spoken_text` does.
+    """
+    cleaned, dropped = spoken_text(text)
     return [_SYMBOL_TO_ID[c] for c in cleaned] + [END_ID], dropped
 
 

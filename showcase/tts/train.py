@@ -35,6 +35,8 @@ class TTSTrainConfig:
     corpus_sentences: int = 20000
     corpus_max_chars: int = 60
     held_out: int = 100
+    # "phonemes": espeak-ng's IPA for the text (the shipped voice); "characters": as Tacotron.
+    text_units: str = "phonemes"
     encoder: str = "conv"
     postnet: str = "mel"
     reduction: int = 5
@@ -49,7 +51,8 @@ class TTSTrainConfig:
     max_minutes: float = 0.0
     resume: bool = False
     # Continue a finished checkpoint (its architecture and weights) with a fresh optimizer for
-    # ``epochs`` more epochs; the card adds up both runs' epochs, steps and time.
+    # ``epochs`` more epochs; the card adds up both runs' epochs, steps and time. A checkpoint
+    # that read other text units lends every weight but its symbol embedding.
     warm_start: str | None = None
     evaluate: bool = True
     seed: int = 1
@@ -127,13 +130,52 @@ def build(model):
     return model
 
 
+def carry_weights(source, target) -> list[str]:
+    """Copy ``source``'s weights into ``target`` (same architecture, built); returns the paths of
+    the weights left as initialised because their shapes differ (the symbol embedding, when the
+    two read different symbols)."""
+    skipped = []
+    for old, new in zip(source.weights, target.weights, strict=True):
+        # Paths differ in prefixes and in the suffixes Keras adds to repeated layer names, so
+        # the weights are paired by order, checked by their own name.
+        if old.name != new.name:
+            raise ValueError(f"weights do not line up: {old.path} vs {new.path}")
+        if tuple(old.shape) == tuple(new.shape):
+            new.assign(old)
+        else:
+            skipped.append(new.path)
+    return skipped
+
+
+def _model_config(config: TTSTrainConfig, warm, audio_config, symbols: int) -> dict:
+    """The new model's settings: the warm-start checkpoint's, with this run's front end."""
+    if warm:
+        return {**warm.get_config(), "symbols": symbols, "text_units": config.text_units}
+    return {
+        "symbols": symbols,
+        "n_mels": audio_config.n_mels,
+        "n_linear": audio_config.n_bins,
+        "reduction": config.reduction,
+        "encoder": config.encoder,
+        "postnet": config.postnet,
+        "embedding_dim": config.embedding_dim,
+        "decoder_units": config.decoder_units,
+        "attention_units": config.attention_units,
+        "guided_weight": config.guided_weight,
+        "postnet_channels": config.postnet_channels,
+        "audio": audio_config.to_dict(),
+        "text_units": config.text_units,
+    }
+
+
 def train(config: TTSTrainConfig) -> Path:
     import keras
 
     from showcase.distribute import make_strategy, set_precision
-    from showcase.tts import audio, text
-    from showcase.tts.corpus import held_out_split, read_ljspeech
+    from showcase.tts import audio
+    from showcase.tts.corpus import espeak_version, held_out_split, read_ljspeech
     from showcase.tts.features import batches, count_batches, load_examples
+    from showcase.tts.frontend import FrontEnd
     from showcase.tts.model import Tacotron
 
     name = config.name or "espeak_tacotron"
@@ -147,7 +189,8 @@ def train(config: TTSTrainConfig) -> Path:
     warm = checkpoints.load_model(Path(config.warm_start), DEMO) if earlier else None
     # A warm start keeps the spectrogram settings its weights were trained on.
     audio_config = audio.AudioConfig.from_dict(warm.audio) if warm else audio.AudioConfig()
-    examples = load_examples(training, folder, audio_config)
+    front_end = FrontEnd(config.text_units)
+    examples = load_examples(training, folder, audio_config, front_end=front_end)
     data_seconds = time.perf_counter() - started
 
     run = ResumableRun(out_dir, name, DEMO, config.resume)
@@ -156,24 +199,13 @@ def train(config: TTSTrainConfig) -> Path:
     steps = count_batches(examples, config.batch_size)
     if model is None:
         with make_strategy(config.strategy).scope():
-            model = Tacotron.from_config(warm.get_config()) if warm else None
-            model = model or Tacotron(
-                symbols=len(text.SYMBOLS),
-                n_mels=audio_config.n_mels,
-                n_linear=audio_config.n_bins,
-                reduction=config.reduction,
-                encoder=config.encoder,
-                postnet=config.postnet,
-                embedding_dim=config.embedding_dim,
-                decoder_units=config.decoder_units,
-                attention_units=config.attention_units,
-                guided_weight=config.guided_weight,
-                postnet_channels=config.postnet_channels,
-                audio=audio_config.to_dict(),
+            model = Tacotron.from_config(
+                _model_config(config, warm, audio_config, len(front_end.symbols))
             )
             if warm:
-                build(model)
-                model.set_weights(warm.get_weights())
+                fresh = carry_weights(warm, build(model))
+                if fresh:
+                    print("starting afresh (other text units): " + ", ".join(fresh))
             model.compile(
                 optimizer=keras.optimizers.Adam(
                     keras.optimizers.schedules.CosineDecay(
@@ -240,8 +272,11 @@ def train(config: TTSTrainConfig) -> Path:
             "steps": run.epochs_done * steps
             + (earlier.hyperparameters.get("steps", 0) if earlier else 0),
             "sittings": run.state["sittings"],
+            **({"espeak_ng": espeak_version()} if model.text_units == "phonemes" else {}),
             # What was trained (a warm start keeps the earlier checkpoint's architecture).
             "model": {
+                "text_units": model.text_units,
+                "phoneme_voice": model.phoneme_voice if model.text_units == "phonemes" else None,
                 "encoder": model.encoder_kind,
                 "postnet": model.postnet_kind,
                 "reduction": model.reduction,
