@@ -2,10 +2,11 @@
 sentences it never trained on with a clean alignment and a stop of its own (the card's full
 figures take minutes: `showcase evaluate tts --data CORPUS_DIR --json`).
 
-The voice is not yet as intelligible as the issue asks (its card: WER 38.7 points above the
-reference's, target 15), so the recogniser check here is only that it hears some words right."""
+The recogniser must hear the unseen sentences within the issue's 15 points of how it hears
+espeak-ng's own audio of them (the card: 2.4 points above, on 50 held-out sentences)."""
 
 import functools
+import os
 
 import numpy as np
 import pytest
@@ -43,9 +44,27 @@ def test_the_card_states_the_evaluation_beside_the_reference():
     assert metric["wer_gap_points"] == round(100 * (metric["value"] - metric["reference_wer"]), 1)
     assert metric["alignment"]["monotonic"] > 0.9 and metric["stop_token_share"] > 0.9
     assert metric["real_time_factor"] < 0.5
+    assert metric["wer_gap_points"] <= 15  # the issue's target
+    assert shipped().model.text_units == "phonemes"
 
 
-def test_unseen_sentences_are_spoken_with_a_clean_alignment_and_a_stop():
+@pytest.fixture(scope="module")
+def espeak_heard(tmp_path_factory) -> list[str]:
+    """What the recogniser hears in espeak-ng's own audio of the unseen sentences."""
+    from showcase.tts import audio
+    from showcase.tts.corpus import espeak_available, make_espeak_corpus, read_ljspeech
+
+    if not espeak_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("espeak-ng is missing under CI; .ci/run should have installed it")
+        pytest.skip("espeak-ng is not installed")
+    folder = make_espeak_corpus(UNSEEN, tmp_path_factory.mktemp("espeak"))
+    return [transcribe(audio.read_wav(u.wav_path, 22050), 22050) for u in read_ljspeech(folder)]
+
+
+def test_unseen_sentences_are_spoken_intelligibly_with_a_clean_alignment_and_a_stop(
+    espeak_heard,
+):
     synthesizer = shipped()
     heard, scores = [], []
     for sentence in UNSEEN:
@@ -55,8 +74,11 @@ def test_unseen_sentences_are_spoken_with_a_clean_alignment_and_a_stop():
         assert 0.5 < len(speech.waveform) / speech.sample_rate < 4.0, sentence
         heard.append(transcribe(speech.waveform, speech.sample_rate))
         scores.append(alignment_scores(spoken.alignment, len(spoken.symbols)))
-    # Measured: 0.91 (e.g. "where is the station" -> "where is the thinking").
-    assert word_error_rate(UNSEEN, heard) < 1.0, heard
+    ours, reference = word_error_rate(UNSEEN, heard), word_error_rate(UNSEEN, espeak_heard)
+    # Measured: 0.36 against 0.39 on espeak-ng's audio ("where is the station" is heard in
+    # espeak-ng's and not in ours; "he reads books" in ours only). The bound is the issue's target
+    # of 15 points; the seven sentences are 33 words, so one word is 3 points.
+    assert ours - reference <= 0.15, (heard, espeak_heard)
     assert np.mean([s["monotonic"] for s in scores]) > 0.95
     assert np.mean([s["diagonal"] for s in scores]) > 0.85
     assert np.mean([s["coverage"] for s in scores]) > 0.75

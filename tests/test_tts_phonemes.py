@@ -100,3 +100,42 @@ def test_the_front_end_picks_the_symbols(need_espeak):
     assert "".join(sounds.read(ids)) == "hˈaɪ."
     with pytest.raises(ValueError, match="text units"):
         FrontEnd("words")
+
+
+def test_a_phoneme_model_speaks_what_espeak_writes(need_espeak, monkeypatch):
+    import numpy as np
+
+    from showcase.tts import api
+    from showcase.tts.api import Synthesizer
+    from showcase.tts.model import Tacotron
+
+    model = Tacotron(
+        symbols=len(phonemes.SYMBOLS),
+        n_mels=16,
+        reduction=2,
+        encoder="conv",
+        postnet="mel",
+        embedding_dim=8,
+        decoder_units=8,
+        attention_units=8,
+        prenet_units=(8, 8),
+        postnet_channels=8,
+        audio={"n_fft": 256, "win_length": 256, "hop_length": 64, "n_mels": 16, "fmax": 4000},
+        text_units="phonemes",
+    )
+    model({"text": np.ones((1, 3), "int32"), "mel": np.zeros((1, 4, 16), "float32")})
+    monkeypatch.setattr(api, "MAX_SECONDS_PER_SENTENCE", 0.2)  # an untrained model never stops
+    calls = []
+    real = phonemes._espeak_lines
+    monkeypatch.setattr(
+        phonemes, "_espeak_lines", lambda lines, voice: calls.append(lines) or real(lines, voice)
+    )
+    speech = Synthesizer(model).speak("Hi 😀 there. Go!")
+    first, second = speech.sentences
+    assert "".join(first.symbols) == "hˈaɪ ðˈɛɹ.~" and "".join(second.symbols) == "ɡˈoʊ!~"
+    assert first.alignment.shape[1] == len(first.symbols)
+    assert len(calls) == 1  # both sentences in one espeak-ng call
+    assert any("😀" in notice for notice in speech.notices)
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    with pytest.raises(DataError, match="espeak-ng is not installed"):
+        Synthesizer(model).speak("Hello.")
