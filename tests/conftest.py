@@ -46,10 +46,15 @@ def write_sst_folder(folder, sizes=(240, 60, 60)):
     return folder
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (--dist loadgroup) a module's tests stay in one worker, so fixtures
     they share (a trained toy model, an in-process server) are built once; tests that name a
-    group of their own (the `hub`, the `spaces`) join it instead."""
+    group of their own (the `hub`, the `spaces`) join it instead.
+
+    First, because xdist's worker reads the groups in this same hook: after it, the markers
+    added here would be ignored and a module's tests split, each worker training its own copy.
+    """
     for item in items:
         if item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
