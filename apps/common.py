@@ -11,9 +11,13 @@ import threading
 import gradio as gr
 
 from showcase import checkpoints
-from showcase.errors import ShowcaseError
+from showcase.apps.boundary import TITLE as INPUT_TITLE
+from showcase.apps.boundary import ShowcaseBlocks
+from showcase.errors import InputError, ShowcaseError
 
 log = logging.getLogger("showcase.apps")
+UNAVAILABLE_TITLE = "Not available"
+FAILURE_TITLE = "Something went wrong"
 
 
 class LazyModel:
@@ -47,17 +51,23 @@ class LazyModel:
 def _as_gradio_errors():
     # A message for the user is not a fault of the server: print_exception=False keeps its
     # traceback out of the server log, so a traceback there always means a real failure.
+    # Every message has a title that says whose move it is: the user's input, or the server.
     try:
         yield
     except gr.Error as err:
         err.print_exception = False
+        if err.title == "Error":
+            err.title = INPUT_TITLE
         raise
+    except InputError as err:
+        raise gr.Error(str(err), title=INPUT_TITLE, print_exception=False) from None
     except ShowcaseError as err:
-        raise gr.Error(str(err), print_exception=False) from None
+        raise gr.Error(str(err), title=UNAVAILABLE_TITLE, print_exception=False) from None
     except Exception as err:  # noqa: BLE001 - the UI must survive anything a request does
         log.exception("request failed")  # the one traceback the log should show
         raise gr.Error(
             f"Something went wrong ({type(err).__name__}); the details are in the server log.",
+            title=FAILURE_TITLE,
             print_exception=False,
         ) from None
 
@@ -88,6 +98,7 @@ def _unreadable_picture(payload) -> gr.Error:
     name = getattr(payload, "orig_name", None) or "The uploaded file"
     return gr.Error(
         f"{name} is not a picture that can be read; upload a PNG, JPEG, WebP, BMP or GIF.",
+        title=INPUT_TITLE,
         print_exception=False,
     )
 
@@ -131,7 +142,7 @@ def standalone_page(demo, render, checkpoint: str | None = None) -> gr.Blocks:
     from showcase.apps import output_files
 
     output_files.install()
-    with gr.Blocks(title=demo.title, analytics_enabled=False) as blocks:
+    with ShowcaseBlocks(title=demo.title, analytics_enabled=False) as blocks:
         render(checkpoint)
     return blocks
 

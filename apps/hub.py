@@ -12,6 +12,7 @@ import gradio as gr
 
 from showcase import registry
 from showcase.apps import output_files
+from showcase.apps.boundary import ShowcaseBlocks
 
 MAX_UPLOAD = "10mb"
 
@@ -20,7 +21,7 @@ def build(demo_names: list[str], checkpoint: str | None = None, as_hub: bool = T
     """Returns (blocks, lazy models): the hub with a tab per demo, or one demo's page alone."""
     output_files.install()
     models = []
-    with gr.Blocks(title="showcase", analytics_enabled=False) as blocks:
+    with ShowcaseBlocks(title="showcase", analytics_enabled=False) as blocks:
         if not as_hub:
             models.append(registry.get(demo_names[0]).app_module().render(checkpoint))
         else:

@@ -4,22 +4,43 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 
 from showcase.errors import InputError
 
 MAX_SEED = 2**31 - 1  # numpy and Keras seeds are 32-bit
+# C0 and C1 control characters (NUL included) other than tab, line feed and carriage return:
+# invisible, never meant, and C libraries stop at a NUL. They become spaces.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def check_unicode(text: str, what: str = "text") -> str:
+    """``text`` with stray control characters turned into spaces; invalid Unicode is refused.
+
+    A lone surrogate (half of a UTF-16 pair) cannot be encoded as UTF-8, so TensorFlow,
+    SentencePiece and espeak-ng would each fail on it in their own way; one message here instead.
+    """
+    surrogate = _LONE_SURROGATE.search(text)
+    if surrogate:
+        raise InputError(
+            f"The {what} is not valid Unicode: character {surrogate.start() + 1:,} is half of a "
+            "UTF-16 pair (a lone surrogate). Retype or paste the text again."
+        )
+    return _CONTROL_CHARACTERS.sub(" ", text)
 
 
 def clean_text(text, max_chars: int, what: str = "text") -> tuple[str, str]:
     """Return (usable text, notice); the notice is empty unless the text had to be shortened.
 
-    Any Unicode is accepted. Empty or whitespace-only text is refused with a message.
+    Any valid Unicode is accepted (see ``check_unicode``). Empty or whitespace-only text is
+    refused with a message.
     """
     if text is None:
         text = ""
     if not isinstance(text, str):
         raise InputError(f"{what} must be a string, not {type(text).__name__}")
-    text = text.replace("\x00", " ").strip()
+    text = check_unicode(text, what).strip()
     if not text:
         raise InputError(f"Please enter some {what}: it is empty.")
     if len(text) <= max_chars:

@@ -63,7 +63,16 @@ class SentimentClassifier:
         cleaned = [clean_text(text, MAX_CHARS)[0] for text in texts]
         if not cleaned:
             return np.zeros((0,), dtype=np.float32)
-        return self._forward(np.asarray(cleaned, dtype=object)).numpy().reshape(-1)
+        return self._run(cleaned)
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        import tensorflow as tf
+
+        # The strings become a tensor here, outside the compiled function: a failure while
+        # TensorFlow binds a tf.function's inputs leaves the function's lock held, and every
+        # later call from another thread would wait for it forever.
+        strings = tf.constant(np.asarray(texts, dtype=object), dtype=tf.string)
+        return self._forward(strings).numpy().reshape(-1)
 
     def predict(self, texts: list[str]) -> list[tuple[str, float]]:
         """(label, probability of that label) for each text; label is 'positive' or 'negative'."""
@@ -81,7 +90,7 @@ class SentimentClassifier:
         variants = [text] + [
             " ".join(words[:i] + words[i + 1 :]) or " " for i in range(len(scored))
         ]
-        probabilities = self._forward(np.asarray(variants, dtype=object)).numpy().reshape(-1)
+        probabilities = self._run(variants)
         full = probabilities[0]
         contributions = [
             (word, float(full - p)) for word, p in zip(scored, probabilities[1:], strict=True)
