@@ -28,6 +28,7 @@ from pathlib import Path
 import gradio as gr
 from gradio import utils as gradio_utils
 
+from showcase.apps import budgets
 from showcase.errors import InputError
 from showcase.inputs import check_unicode
 
@@ -175,7 +176,14 @@ def check_value(component, value):
 
 
 class ShowcaseBlocks(gr.Blocks):
-    """gr.Blocks whose every event passes the input boundary (see the module docstring)."""
+    """gr.Blocks whose every event passes the input boundary (see the module docstring), and
+    whose memory is handed back to the system after each request (``budgets.release_memory``)."""
+
+    async def process_api(self, *args, **kwargs):
+        try:
+            return await super().process_api(*args, **kwargs)
+        finally:
+            budgets.release_memory()
 
     def validate_inputs(self, block_fn, inputs):
         wanted = block_fn.inputs

@@ -8,10 +8,12 @@ import numpy as np
 from PIL import Image
 
 from showcase import registry
-from showcase.apps.common import LazyModel, PictureInput, header, standalone_page, user_errors
+from showcase.apps.common import LazyModel, header, picture_input, standalone_page, user_errors
 
 DEMO = registry.get("captioning")
 SHOWN = 256  # pictures and overlays are shown at this size
+# The captioners see 64 px (scenes) to 224 px (photos): uploads need not be decoded above this.
+DECODE_SIDE = 512
 # One caption takes a fraction of a second; a few may run side by side.
 CONCURRENCY_LIMIT = 2
 
@@ -87,7 +89,7 @@ def render(checkpoint: str | None = None) -> LazyModel:
     )
     with gr.Row():
         with gr.Column():
-            picture = PictureInput(label="Picture", type="pil", image_mode="RGB")
+            picture = picture_input(DECODE_SIDE, label="Picture", type="pil", image_mode="RGB")
             chosen = gr.Dropdown(
                 names,
                 value=default,

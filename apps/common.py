@@ -9,11 +9,14 @@ import logging
 import threading
 
 import gradio as gr
+from gradio import image_utils
+from PIL import Image, ImageOps
 
 from showcase import checkpoints
 from showcase.apps.boundary import TITLE as INPUT_TITLE
 from showcase.apps.boundary import ShowcaseBlocks
 from showcase.errors import InputError, ShowcaseError
+from showcase.images import check_pixels, decode_reduced
 
 log = logging.getLogger("showcase.apps")
 UNAVAILABLE_TITLE = "Not available"
@@ -104,35 +107,63 @@ def _unreadable_picture(payload) -> gr.Error:
 
 
 class PictureInput(gr.Image):
-    """gr.Image for uploads: a file Pillow cannot open gets a message, not an anonymous error.
+    """gr.Image for uploads: bounded decoding, and a message for files that cannot be read.
 
-    Gradio opens an uploaded picture before any demo code runs, so a corrupt or mislabelled file
-    would otherwise fail inside Gradio with no message for the user.
+    Gradio would decode an upload at full size before any demo code runs: a 10,000 px photo is
+    300 MB as bytes and more as floats, even when the demo shrinks it to 512 px at once. Here a
+    picture above ``showcase.images.MAX_PIXELS`` is refused unread, and one larger than
+    ``max_side`` (set with :func:`picture_input`) is decoded at a reduced scale. A corrupt or
+    mislabelled file gets a message naming it instead of an anonymous error.
     """
+
+    max_side: int | None = None
 
     def get_block_name(self) -> str:
         return "image"  # the browser draws it with gr.Image's own front end
 
     def preprocess(self, payload):
+        if payload is None:
+            return None
         try:
-            return super().preprocess(payload)
-        except gr.Error:
-            raise
+            picture = Image.open(payload.path)
+            if self.type == "filepath" and self.image_mode in (None, picture.mode):
+                check_pixels(picture)  # the demo opens the file itself, at a reduced scale
+                return str(payload.path)
+            picture = ImageOps.exif_transpose(decode_reduced(picture, self.max_side))
+            if self.image_mode is not None and picture.format != "GIF":
+                picture = picture.convert(self.image_mode)
+            return image_utils.format_image(
+                picture, type=self.type, cache_dir=self.GRADIO_CACHE, format="png"
+            )
+        except InputError as err:
+            raise gr.Error(str(err), title=INPUT_TITLE, print_exception=False) from None
         except Exception:  # noqa: BLE001 - Pillow raises several kinds for unreadable files
             raise _unreadable_picture(payload) from None
 
 
+def picture_input(max_side: int | None = None, **options) -> PictureInput:
+    """A PictureInput that decodes uploads at a reduced scale when above ``max_side`` pixels."""
+    component = PictureInput(**options)
+    component.max_side = max_side
+    return component
+
+
 class SketchInput(gr.Sketchpad):
-    """gr.Sketchpad whose uploads get the same clear message as PictureInput."""
+    """gr.Sketchpad whose uploads get the same pixel limit and clear message as PictureInput."""
 
     def get_block_name(self) -> str:
         return "imageeditor"  # gr.Sketchpad is a preset of gr.ImageEditor in the browser
 
     def preprocess(self, payload):
         try:
+            for layer in [payload.background, payload.composite, *(payload.layers or [])]:
+                if layer is not None and layer.path:
+                    check_pixels(Image.open(layer.path))
             return super().preprocess(payload)
         except gr.Error:
             raise
+        except InputError as err:
+            raise gr.Error(str(err), title=INPUT_TITLE, print_exception=False) from None
         except Exception:  # noqa: BLE001 - as above
             raise _unreadable_picture(getattr(payload, "composite", None)) from None
 

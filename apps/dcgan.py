@@ -7,14 +7,13 @@ to a new seed, or reset everything. A second panel walks the noise between two s
 from __future__ import annotations
 
 import secrets
-import tempfile
-from pathlib import Path
 
 import gradio as gr
 import numpy as np
 from PIL import Image
 
 from showcase import registry
+from showcase.apps import output_files
 from showcase.apps.common import LazyModel, header, standalone_page, user_errors
 
 DEMO = registry.get("dcgan")
@@ -56,7 +55,7 @@ def _enlarge(picture: np.ndarray) -> Image.Image:
 
 
 def _save(image: Image.Image, name: str, **options) -> str:
-    path = Path(tempfile.mkdtemp(prefix="showcase-dcgan-")) / name
+    path = output_files.scratch_path(name)
     image.save(path, **options)
     return str(path)
 

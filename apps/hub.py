@@ -11,17 +11,19 @@ import os
 import gradio as gr
 
 from showcase import registry
-from showcase.apps import output_files
+from showcase.apps import budgets, output_files
 from showcase.apps.boundary import ShowcaseBlocks
 
 MAX_UPLOAD = "10mb"
+# Every 10 minutes, Gradio deletes the files its requests made that are older than the limit.
+CACHE_LIFETIME = {"delete_cache": (600, output_files.CACHE_MAX_AGE_S)}
 
 
 def build(demo_names: list[str], checkpoint: str | None = None, as_hub: bool = True):
     """Returns (blocks, lazy models): the hub with a tab per demo, or one demo's page alone."""
     output_files.install()
     models = []
-    with ShowcaseBlocks(title="showcase", analytics_enabled=False) as blocks:
+    with ShowcaseBlocks(title="showcase", analytics_enabled=False, **CACHE_LIFETIME) as blocks:
         if not as_hub:
             models.append(registry.get(demo_names[0]).app_module().render(checkpoint))
         else:
@@ -34,7 +36,7 @@ def build(demo_names: list[str], checkpoint: str | None = None, as_hub: bool = T
                 with gr.Tab(demo.title, id=name):
                     models.append(demo.app_module().render(checkpoint))
     # Per-event concurrency limits are set by each demo; this covers events that set none.
-    blocks.queue(default_concurrency_limit=2)
+    blocks.queue(default_concurrency_limit=2, max_size=budgets.QUEUE_SIZE)
     return blocks, models
 
 
@@ -60,7 +62,10 @@ def launch(
         show_error=True,
         prevent_thread_lock=True,
         quiet=False,
+        # /monitoring would show every stranger the request counts and latencies per function.
+        enable_monitoring=False,
     )
+    output_files.start_janitor(blocks)
     if warmup:
         for model in models:
             model.warm_in_background()

@@ -12,7 +12,7 @@ import time
 import gradio as gr
 
 from showcase import registry
-from showcase.apps.common import LazyModel, PictureInput, SketchInput, standalone_page, user_errors
+from showcase.apps.common import LazyModel, SketchInput, picture_input, standalone_page, user_errors
 
 DEMO = registry.get("lessons")
 # The numpy lessons answer in tens of milliseconds and may run side by side; the ones that
@@ -179,7 +179,8 @@ def _convolution():
     Text(lesson.EXPLANATION)
     with gr.Row():
         with gr.Column(scale=1):
-            image = PictureInput(
+            image = picture_input(
+                lesson.MAX_SIDE_RANGE[1],
                 label="Picture (empty: a drawn house)",
                 type="numpy",
                 image_mode=None,

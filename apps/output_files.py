@@ -14,10 +14,15 @@ and keeps a finished file instead of writing it again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import os
+import shutil
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 
@@ -68,3 +73,82 @@ def install() -> None:
     save_pil_to_cache.writes_once = True
     processing_utils.save_pil_to_cache = save_pil_to_cache
     processing_utils.save_audio_to_cache = save_audio_to_cache
+
+
+# --- How long result files stay -------------------------------------------------------------
+# Every result a person downloads (a picture, a CSV, a clip) sits in Gradio's cache, fetchable by
+# anyone with its link, and the cache grows with every request. Gradio's ``delete_cache`` ages
+# files out on a schedule; the janitor below also bounds the cache's size (oldest files go first,
+# files Gradio keeps for the examples never) and empties the demos' scratch folder, where results
+# are written before Gradio copies them into its cache.
+
+CACHE_MAX_AGE_S = int(os.environ.get("SHOWCASE_CACHE_MAX_AGE_S", "3600"))
+CACHE_MAX_BYTES = int(float(os.environ.get("SHOWCASE_CACHE_MAX_MB", "500")) * 2**20)
+JANITOR_INTERVAL_S = 60
+# A scratch file is copied into Gradio's cache as soon as its request returns.
+SCRATCH_MAX_AGE_S = 600
+SCRATCH = Path(tempfile.gettempdir()) / "showcase-results"
+
+
+def scratch_path(name: str) -> Path:
+    """A fresh path called ``name`` in the scratch folder, for a result file of one request."""
+    SCRATCH.mkdir(exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=SCRATCH)) / name
+
+
+def trim_cache(blocks, max_bytes: int = CACHE_MAX_BYTES) -> int:
+    """Delete the oldest files ``blocks`` wrote to Gradio's cache until they fit ``max_bytes``
+    (files kept for the examples are never deleted); returns how many were deleted."""
+    keep = set()
+    for component in blocks.blocks.values():
+        keep.update(getattr(component, "keep_in_cache", set()))
+    files = []
+    for files_of_one_kind in blocks.temp_file_sets:
+        for name in list(files_of_one_kind):
+            if name in keep:
+                continue
+            try:
+                status = os.stat(name)
+            except FileNotFoundError:
+                files_of_one_kind.discard(name)
+                continue
+            files.append((status.st_ctime, status.st_size, name, files_of_one_kind))
+    total = sum(size for _, size, _, _ in files)
+    deleted = 0
+    for _, size, name, files_of_one_kind in sorted(files):
+        if total <= max_bytes:
+            break
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(name)
+        files_of_one_kind.discard(name)
+        total -= size
+        deleted += 1
+    return deleted
+
+
+def empty_scratch(max_age_s: float = SCRATCH_MAX_AGE_S) -> None:
+    """Delete the scratch folders of requests older than ``max_age_s``."""
+    if not SCRATCH.is_dir():
+        return
+    now = time.time()
+    for folder in SCRATCH.iterdir():
+        with contextlib.suppress(OSError):
+            if now - folder.stat().st_mtime > max_age_s:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def start_janitor(blocks) -> threading.Thread:
+    """Trim the cache and empty the scratch folder every JANITOR_INTERVAL_S, in the background."""
+
+    def sweep():
+        while True:
+            time.sleep(JANITOR_INTERVAL_S)
+            try:
+                trim_cache(blocks)
+                empty_scratch()
+            except Exception:  # noqa: BLE001 - a failed sweep must not end the next ones
+                logging.getLogger("showcase.apps").exception("cache sweep failed")
+
+    thread = threading.Thread(target=sweep, daemon=True, name="showcase-cache-janitor")
+    thread.start()
+    return thread

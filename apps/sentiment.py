@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import gradio as gr
 
 from showcase import registry
+from showcase.apps import output_files
 from showcase.apps.common import LazyModel, header, standalone_page, user_errors
 
 DEMO = registry.get("sentiment")
@@ -47,7 +45,7 @@ def render(checkpoint: str | None = None) -> LazyModel:
         classifier = model.get()
         probabilities = classifier.positive_probabilities(texts)
         csv_text = predictions_csv(texts, probabilities)
-        out = Path(tempfile.mkdtemp(prefix="showcase-sentiment-")) / "sentiment_predictions.csv"
+        out = output_files.scratch_path("sentiment_predictions.csv")
         out.write_text(csv_text, encoding="utf-8")
         rows = [
             [text[:200], "positive" if p >= 0.5 else "negative", round(float(p), 4)]

@@ -11,8 +11,11 @@ from pathlib import Path
 import gradio as gr
 
 from showcase import registry
-from showcase.apps.common import LazyModel, PictureInput, header, standalone_page, user_errors
+from showcase.apps import budgets, output_files
+from showcase.apps.common import LazyModel, header, picture_input, standalone_page, user_errors
+from showcase.style_transfer.gatys import MAX_SIZE as GATYS_MAX_SIZE
 from showcase.style_transfer.paintings import label_for
+from showcase.style_transfer.video import MAX_SIDE as VIDEO_MAX_SIDE
 
 DEMO = registry.get("style_transfer")
 LOSS_NETWORKS = {
@@ -26,6 +29,9 @@ CONCURRENCY_LIMIT = 1
 FAST_CONCURRENCY_LIMIT = 2
 VIDEO_TYPES = [".mp4", ".webm", ".mov", ".gif"]
 REPORT_EVERY = 20
+# VGG19 at 1024 px needs about 4 GB for one optimisation (measured): more than the whole hub's
+# budget. Its largest size here keeps it near 1.5 GB.
+MAX_SIZE_FOR = {"vgg19": 512}
 
 
 def _sample_files() -> list[list[str]]:
@@ -134,7 +140,7 @@ def _render_fast(loaded: LazyModel, checkpoint) -> None:
     )
     with gr.Row():
         with gr.Column():
-            photo = PictureInput(label="Photo", type="filepath")
+            photo = picture_input(label="Photo", type="filepath")
             style = gr.Dropdown(choices, value=choices[0][1] if choices else None, label="Painting")
             size = gr.Slider(128, 1024, value=512, step=32, label="Output size (longer side, px)")
             with gr.Row():
@@ -218,16 +224,18 @@ def _render_video(loaded: LazyModel, checkpoint) -> None:
                 GatysSettings(iterations=int(iterations)),
                 network,
                 consistent=bool(consistent),
+                max_seconds=budgets.WORK_SECONDS,
             )
-        final = None
+        final, thinned = None, False
         for report in reports:
             final = report
+            thinned = thinned or report.total_steps < int(iterations)
             status = (
                 f"**{what}** — frame {report.frame + 1}/{report.total_frames}, "
                 f"{report.fraction:.0%} done, {report.seconds:.1f} s"
             )
             yield None, report.image, status
-        out = Path(tempfile.mkdtemp(prefix="showcase-video-")) / "stylised.mp4"
+        out = output_files.scratch_path("stylised.mp4")
         write_clip(final.frames, out, fps=decoded.fps)
         mode = "consistent (flow-guided)" if consistent else "naive (frame by frame)"
         status = (
@@ -238,6 +246,11 @@ def _render_video(loaded: LazyModel, checkpoint) -> None:
         )
         if decoded.notice:
             status += f"  \n{decoded.notice}"
+        if thinned and method != methods[0]:
+            status += (
+                f"  \nTo finish within this server's {budgets.WORK_SECONDS:.0f} s budget, frames "
+                "got fewer steps than asked; fewer or smaller frames get more."
+            )
         yield str(out), final.image, status
 
     gr.Markdown(
@@ -253,7 +266,9 @@ def _render_video(loaded: LazyModel, checkpoint) -> None:
             style = gr.Dropdown(
                 choices, value=choices[0][1] if choices else None, label="Fast style"
             )
-            painting = PictureInput(label="Painting (for Gatys)", type="pil", image_mode="RGB")
+            painting = picture_input(
+                VIDEO_MAX_SIDE, label="Painting (for Gatys)", type="pil", image_mode="RGB"
+            )
             consistent = gr.Checkbox(value=True, label="Temporally consistent (optical flow)")
             max_frames = gr.Slider(2, 48, value=24, step=1, label="Frames (at most)")
             size = gr.Slider(64, 384, value=256, step=32, label="Frame size (longer side, px)")
@@ -292,19 +307,26 @@ def _render_gatys(loaded: LazyModel) -> None:
 
         if content is None or style is None:
             raise gr.Error("Upload a photo and a painting (or click the example) first.")
-        chosen = LOSS_NETWORKS.get(loss_network, "squeezenet")
+        chosen = LOSS_NETWORKS[loss_network]  # the input boundary allows only the choices
         if chosen == "squeezenet":
             active = loaded.get()[1]
         else:
-            active = StyleTransfer.loss_network(chosen)
+            # The network asked for, or a message: never another one in silence.
+            active = StyleTransfer.loss_network(chosen, fallback=False)
+        size, size_notice = int(size), ""
+        largest = MAX_SIZE_FOR.get(chosen)
+        if largest is not None and size > largest:
+            size_notice = f"{active.spec.title} works at up to {largest} px here (memory)."
+            size = largest
         steps = StyleTransfer.optimize_steps(
             content,
             style,
             second_style if second_style is not None else None,
             loss_network=active.spec.name,
             report_every=REPORT_EVERY,
-            size=int(size),
+            size=size,
             iterations=int(iterations),
+            max_seconds=budgets.WORK_SECONDS,
             content_weight=float(content_weight),
             style_weight=float(style_weight),
             preserve_colour=bool(preserve_colour),
@@ -318,8 +340,9 @@ def _render_gatys(loaded: LazyModel) -> None:
                 f"{progress.stage_size[0]}x{progress.stage_size[1]} px, "
                 f"{progress.seconds:.1f} s — {losses}"
             )
-            if progress.notice:
-                status += f"  \n{progress.notice}"
+            for notice in (size_notice, progress.notice):
+                if notice:
+                    status += f"  \n{notice}"
             yield progress.image, status
 
     gr.Markdown(
@@ -330,10 +353,14 @@ def _render_gatys(loaded: LazyModel) -> None:
         f"{REPORT_EVERY} steps, first at low resolution, then at full size."
     )
     with gr.Row():
-        content = PictureInput(label="Photo (content)", type="pil", image_mode="RGB")
-        style = PictureInput(label="Painting (style)", type="pil", image_mode="RGB")
-        second_style = PictureInput(
-            label="Second painting (optional)", type="pil", image_mode="RGB"
+        content = picture_input(
+            GATYS_MAX_SIZE, label="Photo (content)", type="pil", image_mode="RGB"
+        )
+        style = picture_input(
+            GATYS_MAX_SIZE, label="Painting (style)", type="pil", image_mode="RGB"
+        )
+        second_style = picture_input(
+            GATYS_MAX_SIZE, label="Second painting (optional)", type="pil", image_mode="RGB"
         )
     with gr.Row():
         with gr.Column():

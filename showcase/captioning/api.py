@@ -73,7 +73,8 @@ class Captioner:
 
         from showcase.images import open_image
 
-        picture = open_image(image)
+        # The centre square is scaled to the model's input size: twice that is plenty to decode.
+        picture = open_image(image, 2 * self.model.image_size)
         side = min(picture.size)
         if side < 8:
             raise InputError(f"This image is {picture.width}x{picture.height}; it is too small.")

@@ -307,7 +307,7 @@ def to_grayscale(image=None, max_side: int = MAX_SIDE) -> tuple[np.ndarray, str]
         if image.dtype.kind in "iu" and image.max() > 255:
             # 16-bit and wider pictures: use the whole range instead of clipping at 255.
             image = (image.astype(np.float64) / image.max() * 255).astype(np.uint8)
-    picture, notice = fit_within(open_image(image), max_side)
+    picture, notice = fit_within(open_image(image, max_side), max_side)
     rgb = np.asarray(picture, dtype=np.float64) / 255
     # ITU-R BT.601 luma weights: green looks brightest to the eye, blue darkest.
     return rgb @ np.array([0.299, 0.587, 0.114]), notice

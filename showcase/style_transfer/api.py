@@ -68,7 +68,7 @@ class StyleTransfer:
         from showcase.images import fit_within, open_image
         from showcase.style_transfer.model import stylize_array
 
-        picture, notice = fit_within(open_image(image), max_size)
+        picture, notice = fit_within(open_image(image, max_size), max_size)
         return Image.fromarray(stylize_array(self._forward, np.asarray(picture))), notice
 
     def stylize_array(self, rgb):
@@ -80,11 +80,16 @@ class StyleTransfer:
     _networks: dict[str, LossNetwork] = {}
 
     @classmethod
-    def loss_network(cls, name: str = "squeezenet") -> LossNetwork:
-        """The loss network ``name`` (or the best available one), built once per process."""
-        if name not in cls._networks:
-            cls._networks[name] = LossNetwork.best_available(name)
-        return cls._networks[name]
+    def loss_network(cls, name: str = "squeezenet", fallback: bool = True) -> LossNetwork:
+        """The loss network ``name``, built once per process.
+
+        When its weights cannot be had: with ``fallback`` the best available one instead (its
+        ``spec.name`` says which), else a ShowcaseError that says why.
+        """
+        key = (name, fallback)
+        if key not in cls._networks:
+            cls._networks[key] = LossNetwork.best_available(name) if fallback else LossNetwork(name)
+        return cls._networks[key]
 
     @classmethod
     def optimize_steps(

@@ -61,6 +61,8 @@ class GatysSettings:
     preserve_colour: bool = False
     style_ratio: float = 1.0  # share of the first style when a second one is given
     seed: int = 0
+    # A time budget in seconds (None: none). Steps are thinned to fit it (see ``optimise``).
+    max_seconds: float | None = None
 
     def check(self) -> None:
         if not 32 <= self.size <= MAX_SIZE:
@@ -73,6 +75,8 @@ class GatysSettings:
             raise InputError(f"style ratio must be between 0 and 1, not {self.style_ratio}")
         if not 1 <= self.stages <= 4:
             raise InputError(f"stages must be between 1 and 4, not {self.stages}")
+        if self.max_seconds is not None and not self.max_seconds > 0:
+            raise InputError(f"the time budget must be positive, not {self.max_seconds}")
 
 
 @dataclasses.dataclass
@@ -165,6 +169,23 @@ def _split_steps(iterations: int, stages: int) -> list[int]:
     steps = [max(1, int(iterations * share / sum(shares))) for share in shares]
     steps[0] = iterations - sum(steps[1:])
     return steps
+
+
+def _fit_budget(
+    steps: list[int], done: int, stage: int, pixels: list[int], rate: float, seconds_left: float
+) -> list[int]:
+    """Steps per stage thinned so the rest of the plan fits ``seconds_left``.
+
+    ``rate`` is the measured seconds per step per pixel; ``done`` steps of ``stage`` are behind
+    us. Every stage keeps at least one step, so the full-size stage still runs.
+    """
+    remaining = [max(0, steps[stage] - done)] + steps[stage + 1 :]
+    cost = rate * sum(n * p for n, p in zip(remaining, pixels[stage:], strict=True))
+    if cost <= seconds_left:
+        return steps
+    share = max(0.0, seconds_left) / cost
+    thinned = [max(1, int(n * share)) for n in remaining]
+    return steps[:stage] + [done + thinned[0]] + thinned[1:]
 
 
 def _picture_losses(network: LossNetwork, image, target_content, target_grams) -> dict:
@@ -294,9 +315,12 @@ def optimise(
     if not styles or len(styles) > 2:
         raise InputError("give one or two style images")
     network = network or LossNetwork.best_available()
-    content_image, notice = fit_within(open_image(content), settings.size)
+    content_image, size_notice = fit_within(open_image(content, settings.size), settings.size)
+    notice = size_notice
     content_full = np.asarray(content_image, dtype=np.float32)
-    style_arrays = [np.asarray(open_image(style), dtype=np.float32) for style in styles]
+    style_arrays = [
+        np.asarray(open_image(style, settings.size), dtype=np.float32) for style in styles
+    ]
     if len(style_arrays) == 1:
         style_shares = [1.0]
     else:
@@ -320,7 +344,9 @@ def optimise(
     optimizer_image = None
     step = 0
     started = time.perf_counter()
-    for stage, (size, stage_steps) in enumerate(zip(stage_sizes, steps_per_stage, strict=True)):
+    planned = settings.iterations
+    pixels = [width * height for width, height in stage_sizes]
+    for stage, size in enumerate(stage_sizes):
         content_stage = _resize(content_full, size)
         target_content = network.features(content_stage[None])[spec.content_layer]
         target_grams = []
@@ -364,21 +390,43 @@ def optimise(
         optimizer = keras.optimizers.Adam(settings.learning_rate)
         optimizer.build([image])
 
-        for stage_step in range(stage_steps):
+        stage_step, timed_from = 0, None
+        while stage_step < steps_per_stage[stage]:
             losses, gradient = loss_and_gradient(
                 tf.convert_to_tensor(image), target_content, target_grams, weights, *temporal_args
             )
             optimizer.apply_gradients([(gradient, image)])
             image.assign(tf.clip_by_value(image, 0.0, 255.0))
             step += 1
-            last = stage == len(stage_sizes) - 1 and stage_step == stage_steps - 1
+            stage_step += 1
+            if settings.max_seconds is not None:
+                # The first step of a stage may trace the function: time the ones after it.
+                if stage_step == 1:
+                    timed_from = time.perf_counter()
+                elif stage_step in (4, 16, 64) or stage_step % 128 == 0:
+                    rate = (time.perf_counter() - timed_from) / ((stage_step - 1) * pixels[stage])
+                    seconds_left = settings.max_seconds - (time.perf_counter() - started)
+                    steps_per_stage = _fit_budget(
+                        steps_per_stage, stage_step, stage, pixels, rate, seconds_left
+                    )
+                    if sum(steps_per_stage) < planned:
+                        planned = sum(steps_per_stage)
+                        notice = " ".join(
+                            [
+                                size_notice,
+                                f"To finish within this server's {settings.max_seconds:.0f} s "
+                                f"budget, {planned:,} of the {settings.iterations:,} steps were "
+                                "run; a smaller size finishes more of them.",
+                            ]
+                        ).strip()
+            last = stage == len(stage_sizes) - 1 and stage_step == steps_per_stage[stage]
             if step % report_every == 0 or last:
                 picture = image.numpy()[0]
                 if settings.preserve_colour:
                     picture = _with_content_colours(picture, content_stage)
                 yield Progress(
                     step=step,
-                    total_steps=settings.iterations,
+                    total_steps=planned,
                     stage_size=size,
                     losses={k: float(v) for k, v in losses.items()},
                     image=Image.fromarray(picture.astype(np.uint8)),

@@ -18,12 +18,13 @@ or ``$KERAS_HOME/models``), with pinned hashes, so a copy placed there works off
 from __future__ import annotations
 
 import dataclasses
+import os
 
 import keras
 import numpy as np
 from keras import layers
 
-from showcase.downloads import fetch
+from showcase.downloads import cache_dir, fetch
 from showcase.errors import ShowcaseError
 from showcase.imagenet import SQUEEZENET_WEIGHTS, mobilenet_quarter
 
@@ -38,6 +39,8 @@ FIRE_MODULES = {
     8: (64, 256),
     9: (64, 256),
 }
+# The file keras.applications.VGG19 downloads into Keras' cache folder (models/).
+VGG19_WEIGHTS_FILE = "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
 CAFFE_BGR_MEAN = np.array([103.939, 116.779, 123.68], dtype="float32")
 
 
@@ -133,6 +136,15 @@ def _backbone(name: str, weights_path=None) -> keras.Model:
     if name == "mobilenet":
         return mobilenet_quarter(weights_path=weights_path)
     if name == "vgg19":
+        if weights_path is None and os.environ.get("SHOWCASE_OFFLINE"):
+            # Keras would download them: in offline mode only a copy already in its cache counts.
+            cached = cache_dir() / "models" / VGG19_WEIGHTS_FILE
+            if not cached.is_file():
+                raise ShowcaseError(
+                    f"VGG19's ImageNet weights are not on this machine ({cached}) and "
+                    "SHOWCASE_OFFLINE forbids downloading them; pick SqueezeNet or MobileNet"
+                )
+            weights_path = cached
         try:
             return keras.applications.VGG19(
                 include_top=False, weights=str(weights_path) if weights_path else "imagenet"

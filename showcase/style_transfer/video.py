@@ -458,9 +458,13 @@ def stylize_video_gatys(
     later_settings=None,
     report_every: int = 10,
     fill_unreliable: bool = True,
+    max_seconds: float | None = None,
 ) -> Iterator[VideoProgress]:
     """Gatys optimisation frame by frame, yielding :class:`VideoProgress`; the last report
     carries all stylised ``frames``.
+
+    With ``max_seconds`` the clip shares that time budget: each frame gets an equal share of
+    what is left, and its steps are thinned to fit it (``GatysSettings.max_seconds``).
 
     Frame 0 is stylised as a single picture with ``settings`` (default
     ``GatysSettings(iterations=VIDEO_ITERATIONS)``), the others with ``later_settings`` (default:
@@ -501,6 +505,10 @@ def stylize_video_gatys(
                 "temporal": TemporalTerm(warped, mask, temporal_weight),
             }
             frame_settings = later
+        if max_seconds is not None:
+            seconds_left = max_seconds - (time.perf_counter() - started)
+            share = max(seconds_left, 0.0) / (len(frames) - index)
+            frame_settings = dataclasses.replace(frame_settings, max_seconds=max(share, 1e-3))
         report = None
         for report in optimise(
             frame, [style_image], frame_settings, network, report_every, **extra

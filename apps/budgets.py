@@ -1,0 +1,76 @@
+"""What one request may cost the server: time, queue places and memory, shared by every demo.
+
+A public Space serves strangers at once on two cores, so every request has a budget that holds
+with all demos loaded:
+
+- time: work that scales with its settings (a Gatys optimisation, a clip, long speech) fits
+  ``WORK_SECONDS``; iterative work thins its steps to fit and says so, one-shot work is capped
+  by its inputs (characters, pixels, lines);
+- queue: at most ``QUEUE_SIZE`` requests wait at once; a request past that is told the server
+  is busy instead of piling up work nobody may still be waiting for;
+- memory: after a request, freed memory is handed back to the system (``release_memory``).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import threading
+import time
+
+# About two minutes from click to result on two cores, queueing for the one slot included.
+WORK_SECONDS = float(os.environ.get("SHOWCASE_WORK_SECONDS", "90"))
+# 20 people each with a request or two waiting; measured in tests/quality/test_load.py.
+QUEUE_SIZE = int(os.environ.get("SHOWCASE_QUEUE_SIZE", "64"))
+# malloc_trim walks the heap: at most this often, so many small requests do not pay for it.
+TRIM_INTERVAL_S = 2.0
+
+
+def _malloc_trim():
+    name = ctypes.util.find_library("c")
+    return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+
+
+class _Trimmer:
+    """One daemon thread that trims after requests: at most once per TRIM_INTERVAL_S, and
+    always once after the last request of a burst."""
+
+    def __init__(self):
+        self.trim = _malloc_trim()
+        self.wanted = threading.Event()
+        self.thread = None
+        self.lock = threading.Lock()
+
+    def request(self) -> bool:
+        if self.trim is None:
+            return False
+        with self.lock:
+            if self.thread is None:
+                self.thread = threading.Thread(
+                    target=self._run, daemon=True, name="showcase-malloc-trim"
+                )
+                self.thread.start()
+        self.wanted.set()
+        return True
+
+    def _run(self):
+        while True:
+            self.wanted.wait()
+            self.wanted.clear()
+            self.trim(0)
+            time.sleep(TRIM_INTERVAL_S)
+
+
+_trimmer = _Trimmer()
+
+
+def release_memory() -> bool:
+    """Hand memory freed by finished requests back to the system (glibc's ``malloc_trim``).
+
+    TensorFlow's CPU kernels allocate their tensors with malloc, from one arena per thread;
+    glibc keeps freed arena memory for reuse, so a server's RSS would stay at its highest peak
+    long after a large request. The trim runs in a background thread, soon after the request.
+    Returns False where there is no glibc (nothing to do there in this form).
+    """
+    return _trimmer.request()
