@@ -24,7 +24,13 @@ def render(checkpoint: str | None = None) -> LazyModel:
     """Add the sentiment UI to the current Blocks; returns its lazily loaded model."""
     from showcase.inputs import clean_text
     from showcase.sentiment import SentimentClassifier
-    from showcase.sentiment.infer import MAX_CHARS, predictions_csv, read_batch_file
+    from showcase.sentiment.infer import (
+        MAX_BATCH_CHARACTERS,
+        MAX_BATCH_LINES,
+        MAX_CHARS,
+        predictions_csv,
+        read_batch_file,
+    )
 
     model = LazyModel(lambda: SentimentClassifier.from_pretrained(checkpoint).warm_up())
 
@@ -53,6 +59,9 @@ def render(checkpoint: str | None = None) -> LazyModel:
         ]
         positives = int((probabilities >= 0.5).sum())
         notice = f"Classified {len(texts):,} sentences; {positives:,} positive."
+        cut = sum(len(text) > MAX_CHARS for text in texts)
+        if cut:
+            notice += f" {cut:,} sentences were longer than {MAX_CHARS:,} characters and were cut."
         return rows, str(out), notice
 
     gr.Markdown(header(DEMO, checkpoint))
@@ -73,7 +82,11 @@ def render(checkpoint: str | None = None) -> LazyModel:
     with gr.Accordion("Batch mode: classify a file", open=False):
         with gr.Row():
             upload = gr.File(
-                label="Sentences (.txt, one per line, or .csv with a 'text' column)",
+                label=(
+                    "Sentences (.txt, one per line, or .csv with a 'text' column): at most "
+                    f"{MAX_BATCH_LINES:,} sentences and {MAX_BATCH_CHARACTERS:,} characters; "
+                    f"lines past {MAX_CHARS:,} characters are cut"
+                ),
                 file_types=[".txt", ".csv", ".tsv"],
             )
             download = gr.File(label="Predictions (CSV)")

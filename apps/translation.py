@@ -9,8 +9,9 @@ from showcase.apps.common import LazyModel, header, standalone_page, user_errors
 
 DEMO = registry.get("translation")
 DIRECTIONS = {"English → French": "en-fr", "English → German": "en-de"}
-# A sentence takes a tenth of a second; a long text a few seconds. Two may run side by side.
-CONCURRENCY_LIMIT = 2
+# A sentence takes a tenth of a second, most of it drawing the heatmap; a long text a few
+# seconds. Four side by side: with two, 20 clients queued behind each other (p50 4.3 s).
+CONCURRENCY_LIMIT = 4
 EXAMPLES = [
     ["Two dogs are running through the snow.", "English → French"],
     ["A little girl is climbing into a wooden playhouse.", "English → German"],

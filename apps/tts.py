@@ -6,6 +6,7 @@ import gradio as gr
 import numpy as np
 
 from showcase import registry
+from showcase.apps import budgets
 from showcase.apps.common import LazyModel, header, standalone_page, user_errors
 
 DEMO = registry.get("tts")
@@ -33,7 +34,7 @@ def render(checkpoint: str | None = None) -> LazyModel:
         synthesizer = model.get()
         if synthesizer is None:
             raise gr.Error("No speech model is installed; train one with `showcase train tts`.")
-        speech = synthesizer.speak(words)
+        speech = synthesizer.speak(words, max_seconds=budgets.SPEECH_SECONDS)
         first = speech.sentences[0]
         if len(speech.sentences) > 1:
             speech.notices.append(

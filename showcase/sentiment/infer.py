@@ -16,6 +16,11 @@ DEMO = "sentiment"
 CHECKPOINT_NAME = "sst2_bilstm"
 MAX_CHARS = 2000
 MAX_BATCH_LINES = 5000
+# All the sentences of one batch file together; a line longer than MAX_CHARS is cut to it.
+MAX_BATCH_CHARACTERS = 500_000
+# Sentences go through the network this many at a time, so memory does not grow with the file
+# (one batch of 5,000 long lines padded to the longest took 6 GB).
+CHUNK_SIZE = 64
 # Occlusion costs one forward pass per word; past this many words the rest are not scored.
 MAX_OCCLUDED_WORDS = 128
 
@@ -63,7 +68,9 @@ class SentimentClassifier:
         cleaned = [clean_text(text, MAX_CHARS)[0] for text in texts]
         if not cleaned:
             return np.zeros((0,), dtype=np.float32)
-        return self._run(cleaned)
+        return np.concatenate(
+            [self._run(cleaned[i : i + CHUNK_SIZE]) for i in range(0, len(cleaned), CHUNK_SIZE)]
+        )
 
     def _run(self, texts: list[str]) -> np.ndarray:
         import tensorflow as tf
@@ -126,6 +133,12 @@ def read_batch_file(path: str | Path) -> list[str]:
     if len(lines) > MAX_BATCH_LINES:
         raise InputError(
             f"{path.name} has {len(lines):,} sentences; the limit is {MAX_BATCH_LINES:,} per upload"
+        )
+    characters = sum(min(len(line), MAX_CHARS) for line in lines)
+    if characters > MAX_BATCH_CHARACTERS:
+        raise InputError(
+            f"{path.name} has {characters:,} characters of text; the limit is "
+            f"{MAX_BATCH_CHARACTERS:,} per upload (split it into several files)"
         )
     return lines
 

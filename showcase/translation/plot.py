@@ -24,5 +24,10 @@ def attention_figure(source_pieces: list[str], target_pieces: list[str], weights
     axes.set_xlabel("English (source pieces)")
     axes.set_ylabel("translation (target pieces)")
     axes.tick_params(length=0)
-    figure.tight_layout()
+    # Fixed margins wide enough for the rotated labels: tight_layout measured every label's
+    # extent and took half of a short sentence's request on a busy server.
+    width, height = figure.get_size_inches()
+    figure.subplots_adjust(
+        left=min(0.45, 1.3 / width), bottom=min(0.45, 1.0 / height), right=0.97, top=0.96
+    )
     return figure

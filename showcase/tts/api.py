@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from pathlib import Path
 
 import numpy as np
@@ -156,12 +157,25 @@ class Synthesizer:
         return audio.mel_to_waveform(refined, self.audio_config)
 
     # -- any text ------------------------------------------------------------------------------
-    def speak(self, words: str) -> Speech:
-        """Any text -> speech: split into sentences, each spoken, joined with short pauses."""
+    def speak(self, words: str, max_seconds: float | None = None) -> Speech:
+        """Any text -> speech: split into sentences, each spoken, joined with short pauses.
+
+        With ``max_seconds`` (a time budget for the work, not the audio), sentences after the
+        budget is spent are left out, and a notice says how many were spoken.
+        """
         sentences, notices = prepare_text(words, self.max_sentence_chars)
         # One espeak-ng call for all sentences of a phoneme model.
         encoded = self.front_end.encode(sentences)
-        spoken = [self.speak_sentence(s, ids) for s, ids in zip(sentences, encoded, strict=True)]
+        started, spoken = time.perf_counter(), []
+        for sentence, ids in zip(sentences, encoded, strict=True):
+            if spoken and max_seconds is not None:
+                if time.perf_counter() - started > max_seconds:
+                    notices.append(
+                        f"Only the first {len(spoken)} of {len(sentences)} sentences were spoken: "
+                        f"this server gives one request {max_seconds:.0f} s of work."
+                    )
+                    break
+            spoken.append(self.speak_sentence(sentence, ids))
         capped = sum(not s.stopped for s in spoken)
         if capped:
             notices.append(
