@@ -68,6 +68,22 @@ class _Trimmer:
 _trimmer = _Trimmer()
 
 
+M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
+
+
+def limit_arenas(arenas: int = 2) -> bool:
+    """Let glibc keep at most ``arenas`` malloc arenas instead of up to eight per core.
+
+    Each of the server's worker threads would otherwise get an arena of its own, and memory
+    freed in one cannot serve another: measured with four large fast-style requests at once,
+    the peak fell from 1.62 to 1.44 GB and what stayed after a trim from 1.23 to 1.16 GB.
+    Call it at start-up, before the threads exist. Returns False without glibc.
+    """
+    name = ctypes.util.find_library("c")
+    mallopt = getattr(ctypes.CDLL(name), "mallopt", None) if name else None
+    return bool(mallopt and mallopt(M_ARENA_MAX, arenas))
+
+
 def release_memory() -> bool:
     """Hand memory freed by finished requests back to the system (glibc's ``malloc_trim``).
 

@@ -346,6 +346,7 @@ def optimise(
     started = time.perf_counter()
     planned = settings.iterations
     pixels = [width * height for width, height in stage_sizes]
+    original_plan = list(steps_per_stage)
     for stage, size in enumerate(stage_sizes):
         content_stage = _resize(content_full, size)
         target_content = network.features(content_stage[None])[spec.content_layer]
@@ -406,18 +407,24 @@ def optimise(
                 elif stage_step in (4, 16, 64) or stage_step % 128 == 0:
                     rate = (time.perf_counter() - timed_from) / ((stage_step - 1) * pixels[stage])
                     seconds_left = settings.max_seconds - (time.perf_counter() - started)
+                    # From the original plan each time: a later, larger stage measures the
+                    # cost per pixel better than the small first one, which overestimates it.
                     steps_per_stage = _fit_budget(
-                        steps_per_stage, stage_step, stage, pixels, rate, seconds_left
+                        steps_per_stage[:stage] + original_plan[stage:],
+                        stage_step,
+                        stage,
+                        pixels,
+                        rate,
+                        seconds_left,
                     )
-                    if sum(steps_per_stage) < planned:
-                        planned = sum(steps_per_stage)
-                        notice = " ".join(
-                            [
-                                size_notice,
-                                f"To finish within this server's {settings.max_seconds:.0f} s "
-                                f"budget, {planned:,} of the {settings.iterations:,} steps were "
-                                "run; a smaller size finishes more of them.",
-                            ]
+                    planned = sum(steps_per_stage)
+                    notice = size_notice
+                    if planned < settings.iterations:
+                        notice = (
+                            f"{size_notice} To finish within this server's "
+                            f"{settings.max_seconds:.0f} s budget, {planned:,} of the "
+                            f"{settings.iterations:,} steps were run; a smaller size finishes "
+                            "more of them."
                         ).strip()
             last = stage == len(stage_sizes) - 1 and stage_step == steps_per_stage[stage]
             if step % report_every == 0 or last:
