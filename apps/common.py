@@ -155,6 +155,8 @@ class SketchInput(gr.Sketchpad):
         return "imageeditor"  # gr.Sketchpad is a preset of gr.ImageEditor in the browser
 
     def preprocess(self, payload):
+        if payload is None:
+            return None
         try:
             for layer in [payload.background, payload.composite, *(payload.layers or [])]:
                 if layer is not None and layer.path:

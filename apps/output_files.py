@@ -112,7 +112,7 @@ def trim_cache(blocks, max_bytes: int = CACHE_MAX_BYTES) -> int:
             except FileNotFoundError:
                 files_of_one_kind.discard(name)
                 continue
-            files.append((status.st_ctime, status.st_size, name, files_of_one_kind))
+            files.append((status.st_mtime, status.st_size, name, files_of_one_kind))
     total = sum(size for _, size, _, _ in files)
     deleted = 0
     for _, size, name, files_of_one_kind in sorted(files):

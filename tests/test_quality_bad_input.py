@@ -140,7 +140,7 @@ def cases(f):
         ("fast-4000x16-sliver", *fast(file("sliver.png")), stylised),
         ("fast-unknown-style", *fast(file("photo.png"), style="mona_lisa"), Refused("choices")),
         ("fast-size-huge", *fast(file("photo.png"), size=100_000), Refused("maximum")),
-        ("fast-size-as-text", *fast(file("photo.png"), size="big"), Refused("Expected a `float`")),
+        ("fast-size-as-text", *fast(file("photo.png"), size="big"), Refused("expects a number")),
         # Gatys optimisation
         ("gatys-no-painting", *gatys(file("photo.png"), None), Refused("painting")),
         (

@@ -1,6 +1,6 @@
 """Load and memory: one hub on loopback under 16 concurrent clients, and its resident memory.
 
-- 16 clients x 5 requests, mixed across the cheap demos: no request may fail; p50/p95 latency
+- 20 clients x 10 requests, mixed across the cheap demos: no request may fail; p50/p95 latency
   (per endpoint and overall) and the server's peak RSS are printed and written to
   test-artifacts/load.json (the README quotes them).
 - A heavy job (a Gatys optimisation, one at a time in its own queue) must not hold up the fast
@@ -22,8 +22,8 @@ from conftest import ARTIFACTS, shipped
 
 pytestmark = [pytest.mark.slow, pytest.mark.load, pytest.mark.xdist_group("hub")]
 
-CLIENTS = 16
-REQUESTS_PER_CLIENT = 5
+CLIENTS = 20
+REQUESTS_PER_CLIENT = 10
 MEMORY_LIMIT_MB = 4096
 SQUEEZENET = "SqueezeNet v1.1 (fast, default)"
 
@@ -58,7 +58,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def test_16_clients_with_5_requests_each_all_succeed(hub, photo):
+def test_20_clients_with_10_requests_each_all_succeed(hub, photo):
     start = threading.Barrier(CLIENTS)
     # One client per simulated user, made before the clock starts (each reads the app config).
     clients = [hub.client() for _ in range(CLIENTS)]
@@ -108,6 +108,9 @@ def test_16_clients_with_5_requests_each_all_succeed(hub, photo):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "load.json").write_text(json.dumps(report, indent=2))
     print("\nload:", json.dumps(report, indent=2))
+    # Translation was the cheap demos' bottleneck (p50 5.8 s at 20 clients, 0.23 s alone).
+    translation = report["per_endpoint"]["/translation_translate"]["p50_s"]
+    assert translation <= 1.5 * report["p50_s"] + 0.5, report
 
 
 def test_a_heavy_optimisation_does_not_hold_up_the_fast_demos(hub, photo):

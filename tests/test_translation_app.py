@@ -40,8 +40,8 @@ def test_a_text_of_two_sentences_is_translated_with_a_heatmap_and_beams(client):
     [
         (("", "English → French", 4), "empty"),
         # Gradio's own checks answer these two, with clear messages of their own.
-        (("A dog.", "English → French", 0), "less than minimum value 1"),
-        (("A dog.", "English → Klingon", 4), "not in the list of choices"),
+        (("A dog.", "English → French", 0), "must be at least 1"),
+        (("A dog.", "English → Klingon", 4), "takes one of its choices"),
         (("A dog.", "English → German", 4), "No English → German model is installed"),
     ],
 )
