@@ -82,3 +82,9 @@ def test_unseen_sentences_are_spoken_intelligibly_with_a_clean_alignment_and_a_s
     assert np.mean([s["monotonic"] for s in scores]) > 0.95
     assert np.mean([s["diagonal"] for s in scores]) > 0.85
     assert np.mean([s["coverage"] for s in scores]) > 0.75
+
+
+def test_speech_stops_at_its_work_budget_with_a_notice():
+    speech = shipped().speak("One sentence. Another sentence. A third one.", max_seconds=0.0)
+    assert len(speech.sentences) == 1
+    assert any("Only the first 1 of 3 sentences" in notice for notice in speech.notices)
