@@ -71,6 +71,20 @@ _trimmer = _Trimmer()
 M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
 
 
+def configure_server_memory() -> None:
+    """Memory settings for a long-running server; call before TensorFlow is imported.
+
+    With oneDNN (TensorFlow's default CPU kernels on x86), TensorFlow allocates large tensors
+    from its own pool (a BFC allocator), which keeps every region it ever grew to: measured with
+    four 1024 px fast styles in one process, 0.45 GB stayed above the loaded model for good.
+    ``TF_ONEDNN_USE_SYSTEM_ALLOCATOR=1`` sends them to malloc instead, so the trim after each
+    request gives them back (0.79 GB after, 0.81 GB loaded) at the same speed (0.19-0.22 s per
+    512 px fast style either way). A value the user set is kept.
+    """
+    os.environ.setdefault("TF_ONEDNN_USE_SYSTEM_ALLOCATOR", "1")
+    limit_arenas()
+
+
 def limit_arenas(arenas: int = 2) -> bool:
     """Let glibc keep at most ``arenas`` malloc arenas instead of up to eight per core.
 

@@ -51,7 +51,7 @@ def launch(
     as_hub: bool = False,
 ):
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    budgets.limit_arenas()
+    budgets.configure_server_memory()
     blocks, models = build(demo_names, checkpoint, as_hub)
     blocks.launch(
         server_name=host,

@@ -9,7 +9,7 @@ at once to every demo must all be answered (one bad request once left the sentim
 compiled function locked, and every later request hung).
 
 Then the resources: the worst requests the demos allow, several at once, must keep the server
-under 4 GB and keep no more memory on a second round; a request abandoned by its client stops.
+under 4 GB and give the memory back within a minute; a request abandoned by its client stops.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from PIL import Image
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hub")]
 
 MEMORY_LIMIT_MB = 4096
+RELEASED_WITHIN_MB = 512  # above the idle server's memory, within a minute of the worst requests
 RAW_FRAMEWORK_TEXT = [
     re.compile(pattern)
     for pattern in (
@@ -363,13 +364,13 @@ def worst_files(hub, tmp_path_factory):
     return {name: upload(hub.url, folder / name) for name in ("big.png", "big.jpg", "batch.txt")}
 
 
-def test_the_worst_allowed_requests_stay_under_4_gb_and_memory_does_not_grow(hub, worst_files):
-    """The largest inputs each demo allows, eight at once, twice: the server stays under 4 GB
-    and the second round keeps no more memory than the first (nothing leaks per request).
+def test_the_worst_allowed_requests_stay_under_4_gb_and_give_their_memory_back(hub, worst_files):
+    """The largest inputs each demo allows, eight at once, twice: the server stays under 4 GB,
+    is back within 0.5 GB of its idle memory within a minute, and keeps no more after the
+    second round than after the first (nothing leaks per request).
 
-    What stays after the first round (about 0.9 GB here) is oneDNN's: with
-    TF_ENABLE_ONEDNN_OPTS=0 the same requests give all of it back after a trim, at 1.4-1.7x
-    the time per fast style. The hub keeps oneDNN on; the figures are in docs and the note.
+    Before the hub sent oneDNN's large tensors to malloc (TF_ONEDNN_USE_SYSTEM_ALLOCATOR), about
+    0.9 GB stayed in TensorFlow's own pool after the first round.
     """
     from conftest import ARTIFACTS
 
@@ -402,10 +403,13 @@ def test_the_worst_allowed_requests_stay_under_4_gb_and_memory_does_not_grow(hub
         with ThreadPoolExecutor(len(requests)) as pool:
             answers = list(pool.map(lambda r: call(hub.url, *r, timeout=300), requests))
         assert [a[0] for a in answers] == ["complete"] * len(requests), answers
-        time.sleep(5)  # the trim runs in the background, soon after the last request
-        rounds.append(
-            {"seconds": time.perf_counter() - began, "after_mb": hub.memory_mb()["VmRSS"]}
-        )
+        seconds = time.perf_counter() - began
+        deadline = time.monotonic() + 60  # the trim runs in the background, soon after
+        while hub.memory_mb()["VmRSS"] > baseline + RELEASED_WITHIN_MB:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(2)
+        rounds.append({"seconds": seconds, "after_mb": hub.memory_mb()["VmRSS"]})
     done.set()
     watcher.join()
     figures = {"baseline_mb": baseline, "peak_mb": peak[0], "rounds": rounds}
@@ -413,6 +417,7 @@ def test_the_worst_allowed_requests_stay_under_4_gb_and_memory_does_not_grow(hub
     (ARTIFACTS / "memory_soak.json").write_text(json.dumps(figures, indent=2))
     print(f"\nworst allowed requests: {figures}")
     assert peak[0] < MEMORY_LIMIT_MB, figures
+    assert all(r["after_mb"] < baseline + RELEASED_WITHIN_MB for r in rounds), figures
     assert rounds[1]["after_mb"] < rounds[0]["after_mb"] + 150, figures
 
 
