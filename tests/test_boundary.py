@@ -249,3 +249,12 @@ def test_memory_release_runs_in_the_background():
         pytest.skip("no glibc here")
     assert any(t.name == "showcase-malloc-trim" for t in threading.enumerate())
     assert budgets.limit_arenas(2)
+
+
+def test_the_hub_bounds_its_queue_and_ages_its_files_out():
+    from showcase.apps import hub
+
+    blocks, _ = hub.build(["dcgan"], as_hub=False)
+    assert isinstance(blocks, boundary.ShowcaseBlocks)
+    assert blocks._queue.max_size == budgets.QUEUE_SIZE
+    assert blocks.delete_cache == (600, output_files.CACHE_MAX_AGE_S)

@@ -143,7 +143,7 @@ def check_scene(outputs):
 def check_translation(outputs):
     german, _, heatmap, beams = outputs
     assert "Mann" in german
-    assert is_plot(heatmap)
+    assert Image.open(heatmap).size[0] > 100  # the attention heatmap, as a picture
     assert len(beams["data"]) == 2
 
 
