@@ -79,7 +79,8 @@ def _check_number(component, value, required: bool):
             raise refuse(f"{_named(component)} expects a number, not text.") from None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise refuse(f"{_named(component)} expects a number, not {_kind(value)}.")
-    if not math.isfinite(value) or abs(value) > LARGEST_NUMBER:
+    # abs() first: math.isfinite cannot convert an integer of 400 digits to a float.
+    if abs(value) > LARGEST_NUMBER or not math.isfinite(value):
         raise refuse(f"{_named(component)} must be a finite number of ordinary size.")
     low, high = getattr(component, "minimum", None), getattr(component, "maximum", None)
     name = _named(component)

@@ -17,7 +17,7 @@ from showcase.errors import InputError, ShowcaseError
 from showcase.images import MAX_PIXELS, open_image
 from showcase.inputs import check_unicode, clean_text
 
-BAD_NUMBERS = [None, math.nan, math.inf, -math.inf, 10**30, "big", ["3"], {"a": 1}, True]
+BAD_NUMBERS = [None, math.nan, math.inf, -math.inf, 10**30, 10**400, "big", ["3"], {"a": 1}, True]
 
 
 def refused(component, value) -> str:
