@@ -24,7 +24,8 @@ WORK_SECONDS = float(os.environ.get("SHOWCASE_WORK_SECONDS", "90"))
 # Speech is made one request at a time, so the next person waits for this one: a shorter budget
 # (about 3 minutes of audio at the shipped voice's speed).
 SPEECH_SECONDS = float(os.environ.get("SHOWCASE_SPEECH_SECONDS", "20"))
-# 20 people each with a request or two waiting; measured in tests/quality/test_load.py.
+# Room for 20 people with a few requests each (the load test: 20 clients, one request each at a
+# time, never came near it); past it, work would wait minutes for people who may have left.
 QUEUE_SIZE = int(os.environ.get("SHOWCASE_QUEUE_SIZE", "64"))
 # malloc_trim walks the heap: at most this often, so many small requests do not pay for it.
 TRIM_INTERVAL_S = 2.0
