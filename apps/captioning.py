@@ -12,7 +12,7 @@ from showcase.apps.common import LazyModel, header, picture_input, standalone_pa
 
 DEMO = registry.get("captioning")
 SHOWN = 256  # pictures and overlays are shown at this size
-# The captioners see 64 px (scenes) to 224 px (photos): uploads need not be decoded above this.
+# The shipped captioners see 64 px pictures: uploads need not be decoded above this.
 DECODE_SIDE = 512
 # One caption takes a fraction of a second; a few may run side by side.
 CONCURRENCY_LIMIT = 2

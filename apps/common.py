@@ -130,7 +130,7 @@ class PictureInput(gr.Image):
                 check_pixels(picture)  # the demo opens the file itself, at a reduced scale
                 return str(payload.path)
             picture = ImageOps.exif_transpose(decode_reduced(picture, self.max_side))
-            if self.image_mode is not None and picture.format != "GIF":
+            if self.image_mode is not None:
                 picture = picture.convert(self.image_mode)
             return image_utils.format_image(
                 picture, type=self.type, cache_dir=self.GRADIO_CACHE, format="png"

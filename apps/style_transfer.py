@@ -29,8 +29,9 @@ CONCURRENCY_LIMIT = 1
 FAST_CONCURRENCY_LIMIT = 2
 VIDEO_TYPES = [".mp4", ".webm", ".mov", ".gif"]
 REPORT_EVERY = 20
-# VGG19 at 1024 px needs about 4 GB for one optimisation (measured): more than the whole hub's
-# budget. Its largest size here keeps it near 1.5 GB.
+# VGG19 took 1.5 GB for one optimisation at 512 px (measured, 2.2 s a step); its activations
+# grow with the pixels, so 1024 px would need about four times as much: more than the whole
+# hub's budget.
 MAX_SIZE_FOR = {"vgg19": 512}
 
 

@@ -117,9 +117,9 @@ def open_image(source, max_side: int | None = None) -> Image.Image:
         raise InputError("This image is too large to open safely (over 179 megapixels).") from None
     original_size = image.info.get(ORIGINAL_SIZE, image.size)
     rgb = to_rgb(image)
-    if rgb.size != original_size and sorted(rgb.size) == sorted(original_size):
-        original_size = rgb.size  # turned upright by its EXIF orientation
-    rgb.info[ORIGINAL_SIZE] = original_size
+    if (rgb.width > rgb.height) != (original_size[0] > original_size[1]):
+        original_size = original_size[::-1]  # turned upright by its EXIF orientation
+    rgb.info[ORIGINAL_SIZE] = tuple(original_size)
     return rgb
 
 

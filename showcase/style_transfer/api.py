@@ -77,7 +77,7 @@ class StyleTransfer:
 
         return stylize_array(self._forward, rgb)
 
-    _networks: dict[str, LossNetwork] = {}
+    _networks: dict[tuple[str, bool], LossNetwork] = {}
 
     @classmethod
     def loss_network(cls, name: str = "squeezenet", fallback: bool = True) -> LossNetwork:

@@ -140,9 +140,11 @@ def _backbone(name: str, weights_path=None) -> keras.Model:
             # Keras would download them: in offline mode only a copy already in its cache counts.
             cached = cache_dir() / "models" / VGG19_WEIGHTS_FILE
             if not cached.is_file():
+                # No path in the message: the web UI shows it to whoever picked VGG19.
                 raise ShowcaseError(
-                    f"VGG19's ImageNet weights are not on this machine ({cached}) and "
-                    "SHOWCASE_OFFLINE forbids downloading them; pick SqueezeNet or MobileNet"
+                    f"VGG19's ImageNet weights ({VGG19_WEIGHTS_FILE}) are not in Keras' model "
+                    "cache and SHOWCASE_OFFLINE forbids downloading them; pick SqueezeNet or "
+                    "MobileNet"
                 )
             weights_path = cached
         try:
