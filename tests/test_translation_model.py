@@ -162,10 +162,14 @@ def test_sentences_are_split_at_their_ends():
         "Hi!",
         '"Who is it?"',
         "he asked.",
-        "Mr.",
-        "Smith...",
+        "Mr. Smith...",
         "ok",
     ]
+    assert split_sentences("Mr. Smith arrived. Dr. J. Doe left!") == [
+        "Mr. Smith arrived.",
+        "Dr. J. Doe left!",
+    ]
+    assert split_sentences("I saw it. It was big.") == ["I saw it.", "It was big."]
 
 
 def test_bench_times_a_sentence_and_compares_with_the_keras_io_recipe(translator):

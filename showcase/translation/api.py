@@ -20,10 +20,31 @@ MAX_CHARACTERS = 2000  # about 20 sentences: a few seconds on a laptop CPU
 LENGTH_ALPHA = 0.6  # GNMT's length-penalty exponent (Wu et al. 2016)
 # A sentence ends at . ! ? … (and closing quotes or brackets after them) followed by a space.
 SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]]))\s+")
+# A full stop after these words (or after one capital, an initial) abbreviates, not ends.
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st jr sr mt vs etc e.g i.e no vol fig approx dept est".split()
+)
+
+
+def _abbreviates(part: str) -> bool:
+    word = part.rsplit(maxsplit=1)[-1] if part.strip() else ""
+    if not word.endswith(".") or word.endswith(".."):
+        return False
+    stem = word[:-1].lstrip("\"'“‘([").lower()
+    return stem in ABBREVIATIONS or (len(stem) == 1 and stem.isalpha())
 
 
 def split_sentences(text: str) -> list[str]:
-    return [part.strip() for part in SENTENCE_END.split(text) if part.strip()]
+    sentences: list[str] = []
+    for part in SENTENCE_END.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        if sentences and _abbreviates(sentences[-1]):
+            sentences[-1] = f"{sentences[-1]} {part}"
+        else:
+            sentences.append(part)
+    return sentences
 
 
 @dataclasses.dataclass
