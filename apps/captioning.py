@@ -128,7 +128,7 @@ def _load(checkpoint):
     from showcase.captioning import Captioner
 
     return {
-        name: Captioner.from_pretrained(path).warm_up()
+        name: Captioner.load(path).warm_up()
         for name, path in checkpoints.available(DEMO.name, checkpoint).items()
     }
 

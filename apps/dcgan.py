@@ -208,7 +208,7 @@ def render(checkpoint: str | None = None) -> LazyModel:
 def _load(checkpoint):
     from showcase.dcgan import DigitGenerator
 
-    return DigitGenerator.from_pretrained(checkpoint).warm_up()
+    return DigitGenerator.from_pretrained(checkpoint=checkpoint).warm_up()
 
 
 def build(checkpoint: str | None = None) -> gr.Blocks:

@@ -24,7 +24,7 @@ def render(checkpoint: str | None = None) -> LazyModel:
     """Add the sentiment UI to the current Blocks; returns its lazily loaded model."""
     from showcase.inputs import clean_text
     from showcase.sentiment import SentimentClassifier
-    from showcase.sentiment.infer import (
+    from showcase.sentiment.api import (
         MAX_BATCH_CHARACTERS,
         MAX_BATCH_LINES,
         MAX_CHARS,
@@ -32,7 +32,7 @@ def render(checkpoint: str | None = None) -> LazyModel:
         read_batch_file,
     )
 
-    model = LazyModel(lambda: SentimentClassifier.from_pretrained(checkpoint).warm_up())
+    model = LazyModel(lambda: SentimentClassifier.from_pretrained(checkpoint=checkpoint).warm_up())
 
     @user_errors
     def classify(text):

@@ -57,7 +57,7 @@ def render(checkpoint: str | None = None) -> LazyModel:
         from showcase.style_transfer import StyleTransfer
 
         styles = {
-            name: StyleTransfer.from_pretrained(name, path)
+            name: StyleTransfer.load(path)
             for name, path in StyleTransfer.available_styles(checkpoint).items()
         }
         for style in styles.values():

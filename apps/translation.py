@@ -114,7 +114,8 @@ def render(checkpoint: str | None = None) -> LazyModel:
 def _load(checkpoint):
     from showcase.translation import Translator
 
-    return Translator.installed(checkpoint)
+    translators = Translator.installed(checkpoint).values()
+    return {translator.pair: translator.warm_up() for translator in translators}
 
 
 def build(checkpoint: str | None = None) -> gr.Blocks:

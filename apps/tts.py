@@ -89,7 +89,7 @@ def _load(checkpoint):
     if not found:
         return None
     path = found.get(CHECKPOINT_NAME) or next(iter(found.values()))
-    return Synthesizer.from_pretrained(path).warm_up()
+    return Synthesizer.load(path).warm_up()
 
 
 def build(checkpoint: str | None = None) -> gr.Blocks:

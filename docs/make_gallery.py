@@ -38,7 +38,7 @@ def style_transfer_figures():
     styles = StyleTransfer.available_styles()
     side_by_side(
         big,
-        *(StyleTransfer.from_pretrained(name, path).stylize(big) for name, path in styles.items()),
+        *(StyleTransfer.load(path).stylize(big) for name, path in styles.items()),
     ).save(OUT / "fast_styles_landscape.png", optimize=True)
 
     # Video: frames 8-11 of the drawn clip, frame by frame (top) and consistent (bottom).

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import tensorflow as tf
 
 from showcase.beam_search import Beam, beam_search, greedy
 from showcase.captioning.vocabulary import END_ID, START_ID, Vocabulary
 from showcase.errors import InputError
 from showcase.inputs import check_beam_size
+from showcase.pretrained import Pretrained
 
 DEMO = "captioning"
 CHECKPOINT_NAME = "scenes_attention"  # the shipped one
@@ -17,19 +19,18 @@ ATTENTION_CHECKPOINT_NAME = "scenes_attention"
 MAX_BEAM_SIZE = 10
 
 
-class Captioner:
+class Captioner(Pretrained):
     """A trained Show-and-Tell captioner (optionally with attention).
 
     Images may be paths, bytes, PIL images or arrays in any mode; they are centre-cropped to a
     square and resized to the model's input size.
     """
 
-    def __init__(self, model, path: Path | None = None, card=None):
-        import tensorflow as tf
+    DEMO = DEMO
+    DEFAULT_NAME = CHECKPOINT_NAME
 
-        self.model = model
-        self.path = path
-        self.card = card
+    def __init__(self, model, path: Path | None = None, card=None):
+        super().__init__(model, path, card)
         self.vocabulary = Vocabulary(model.tokens)
         size, units = model.image_size, model.units
         self._start = tf.function(
@@ -45,15 +46,6 @@ class Captioner:
             ],
         )
 
-    @classmethod
-    def from_pretrained(cls, checkpoint=None, name: str = CHECKPOINT_NAME) -> Captioner:
-        """A shipped or user-trained checkpoint by name, or a given ``.keras`` file or folder."""
-        from showcase import checkpoints
-
-        path = checkpoints.resolve(DEMO, name, checkpoint)
-        card = checkpoints.card_beside(path)
-        return cls(checkpoints.load_model(path, DEMO), path, card)
-
     @property
     def has_attention(self) -> bool:
         return bool(self.model.attention)
@@ -63,9 +55,8 @@ class Captioner:
         shape = self.model.encoder.output.shape
         return int(shape[1]), int(shape[2])
 
-    def warm_up(self) -> Captioner:
+    def _trace(self) -> None:
         self.caption(np.zeros((self.model.image_size, self.model.image_size, 3), np.uint8), 2)
-        return self
 
     def prepare(self, image) -> np.ndarray:
         """Any image -> float32 (1, size, size, 3) pixels in [0, 255]."""

@@ -9,7 +9,7 @@ def load(checkpoint=None):
     from showcase.captioning.api import DEMO, Captioner
 
     return {
-        name: Captioner.from_pretrained(path).warm_up()
+        name: Captioner.load(path).warm_up()
         for name, path in checkpoints.available(DEMO, checkpoint).items()
     }
 

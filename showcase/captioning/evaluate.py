@@ -78,7 +78,7 @@ def evaluate(checkpoint: str | None = None, data: str | None = None) -> dict:
         )
     results = []
     for name, path in found.items():
-        captioner = Captioner.from_pretrained(path)
+        captioner = Captioner.load(path)
         scores = score_on_scenes(captioner)
         results.append(
             {

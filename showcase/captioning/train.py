@@ -190,7 +190,7 @@ def record_evaluation(path: Path) -> dict:
     from showcase.captioning.api import Captioner
     from showcase.captioning.evaluate import score_on_scenes
 
-    captioner = Captioner.from_pretrained(path)
+    captioner = Captioner.load(path)
     scores = score_on_scenes(captioner)
     card_path = checkpoints.card_path_for(path)
     card = checkpoints.ModelCard.read(card_path)

@@ -6,9 +6,12 @@ import math
 from pathlib import Path
 
 import numpy as np
+import tensorflow as tf
 
+from showcase.dcgan.model import classes_of, to_uint8
 from showcase.errors import InputError
 from showcase.inputs import check_seed
+from showcase.pretrained import Pretrained
 
 DEMO = "dcgan"
 CHECKPOINT_NAME = "mnist_digits"
@@ -58,21 +61,18 @@ def slerp(start: np.ndarray, end: np.ndarray, steps: int) -> np.ndarray:
     ).astype("float32")
 
 
-class DigitGenerator:
+class DigitGenerator(Pretrained):
     """A trained (class-conditional) DCGAN generator.
 
     ``generate`` and ``interpolate`` return uint8 arrays, (count, 28, 28) for MNIST digits
     ((count, h, w, 3) for a colour model); :func:`showcase.dcgan.model.grid` tiles them.
     """
 
+    DEMO = DEMO
+    DEFAULT_NAME = CHECKPOINT_NAME
+
     def __init__(self, model, path: Path | None = None, card=None):
-        import tensorflow as tf
-
-        from showcase.dcgan.model import classes_of
-
-        self.model = model
-        self.path = path
-        self.card = card
+        super().__init__(model, path, card)
         self.classes = classes_of(model)
         self.noise_dim = int(model.input[0].shape[-1])
         self.image_shape = tuple(int(side) for side in model.output.shape[1:])
@@ -85,22 +85,12 @@ class DigitGenerator:
             ],
         )
 
-    @classmethod
-    def from_pretrained(cls, checkpoint=None, name: str = CHECKPOINT_NAME) -> DigitGenerator:
-        """The shipped generator, the user's own (``showcase train dcgan``), or a given file."""
-        from showcase import checkpoints
-
-        path = checkpoints.resolve(DEMO, name, checkpoint)
-        card = checkpoints.card_beside(path)
-        return cls(checkpoints.load_model(path, DEMO), path, card)
-
     @property
     def is_digit_model(self) -> bool:
         return self.classes == 10 and self.image_shape == (28, 28, 1)
 
-    def warm_up(self) -> DigitGenerator:
+    def _trace(self) -> None:
         self._forward(np.zeros((1, self.noise_dim), "float32"), np.zeros((1,), "int32"))
-        return self
 
     def check_digit(self, digit) -> int:
         if isinstance(digit, bool) or not isinstance(digit, int | np.integer):
@@ -114,8 +104,6 @@ class DigitGenerator:
         return int(digit)
 
     def _draw(self, noise: np.ndarray, labels: np.ndarray) -> np.ndarray:
-        from showcase.dcgan.model import to_uint8
-
         return to_uint8(self._forward(noise, labels.astype("int32")))
 
     def generate(

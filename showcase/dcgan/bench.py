@@ -29,7 +29,7 @@ DATA_IMAGES = BATCH_SIZE * (WARMUP_STEPS + TIMED_STEPS)
 def load(checkpoint=None):
     from showcase.dcgan import DigitGenerator
 
-    return DigitGenerator.from_pretrained(checkpoint).warm_up()
+    return DigitGenerator.from_pretrained(checkpoint=checkpoint).warm_up()
 
 
 def bench_cases(generator):

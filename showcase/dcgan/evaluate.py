@@ -126,7 +126,7 @@ def evaluate(checkpoint: str | None = None, data: str | None = None) -> dict:
     from showcase.dcgan.api import DigitGenerator
     from showcase.dcgan.data import load_splits
 
-    generator = DigitGenerator.from_pretrained(checkpoint)
+    generator = DigitGenerator.from_pretrained(checkpoint=checkpoint)
     if not generator.is_digit_model:
         raise DataError(
             f"{generator.path.name} draws {generator.image_shape} pictures without digit classes; "

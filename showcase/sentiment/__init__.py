@@ -4,6 +4,6 @@ from showcase.sentiment import SentimentClassifier
 SentimentClassifier.from_pretrained().predict(["I love my mobile phone"])
 """
 
-from showcase.sentiment.infer import SentimentClassifier
+from showcase.sentiment.api import SentimentClassifier
 
 __all__ = ["SentimentClassifier"]

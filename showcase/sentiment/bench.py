@@ -6,7 +6,7 @@ LECTURE_EXAMPLES = ["I love my mobile phone", "I hate the small screen of my PDA
 def load(checkpoint=None):
     from showcase.sentiment import SentimentClassifier
 
-    return SentimentClassifier.from_pretrained(checkpoint)
+    return SentimentClassifier.from_pretrained(checkpoint=checkpoint)
 
 
 def bench_cases(classifier):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from showcase import checkpoints
 from showcase.errors import ShowcaseError
+from showcase.sentiment.api import CHECKPOINT_NAME, DEMO, SentimentClassifier
 from showcase.sentiment.data import LabelledTexts, load_eval_split, load_splits
-from showcase.sentiment.infer import CHECKPOINT_NAME, DEMO, SentimentClassifier
 
 PAPER = (
     "Hochreiter & Schmidhuber 1997 (LSTM); Schuster & Paliwal 1997 (bidirectional RNN); "
@@ -235,7 +235,7 @@ def accuracy_of(
 
 def evaluate(checkpoint: str | None = None, data: str | None = None) -> dict:
     """Recompute the card's metric: accuracy on the test split of ``data`` (default SST-2)."""
-    classifier = SentimentClassifier.from_pretrained(checkpoint)
+    classifier = SentimentClassifier.from_pretrained(checkpoint=checkpoint)
     test = load_eval_split(data, "test")
     accuracy = accuracy_of(classifier, test)
     card_value = classifier.card.metric.get("value") if classifier.card else None

@@ -5,13 +5,21 @@ from __future__ import annotations
 import collections
 from collections.abc import Iterator
 
+import numpy as np
+import tensorflow as tf
 from PIL import Image
 
+from showcase.images import fit_within, open_image
+from showcase.pretrained import Pretrained
 from showcase.style_transfer.gatys import GatysSettings, Progress, optimise
 from showcase.style_transfer.loss_networks import LossNetwork
+from showcase.style_transfer.model import stylize_array
+
+DEMO = "style_transfer"
+CHECKPOINT_NAME = "starry_night"
 
 
-class StyleTransfer:
+class StyleTransfer(Pretrained):
     """Style transfer entry points; images may be paths, bytes, PIL images or arrays.
 
     ``StyleTransfer.from_pretrained(name)`` loads a fast style network (trained with
@@ -19,43 +27,29 @@ class StyleTransfer:
     it in one pass. ``StyleTransfer.optimize(...)`` runs the Gatys optimisation instead.
     """
 
-    def __init__(self, transformer, card=None, path=None):
-        import tensorflow as tf
+    DEMO = DEMO
+    DEFAULT_NAME = CHECKPOINT_NAME
 
-        self.transformer = transformer
-        self.card = card
-        self.path = path
+    def __init__(self, model, path=None, card=None):
+        super().__init__(model, path, card)
         # Traced once for any picture size (one picture at a time).
         self._forward = tf.function(
-            lambda images: self.transformer(images, training=False),
+            lambda images: self.model(images, training=False),
             input_signature=[tf.TensorSpec([1, None, None, 3], tf.float32)],
         )
 
-    @staticmethod
-    def available_styles(checkpoint=None) -> dict:
-        """Fast styles that can be loaded, by name: shipped ones and the user's own."""
-        from showcase import checkpoints
-
-        return checkpoints.available("style_transfer", checkpoint)
+    @property
+    def transformer(self):
+        """The image transformation network (the fast style's Keras model)."""
+        return self.model
 
     @classmethod
-    def from_pretrained(cls, name: str = "starry_night", checkpoint=None) -> StyleTransfer:
-        """A fast style by name (see :meth:`available_styles`); ``checkpoint``: file or folder."""
-        from showcase import checkpoints
+    def available_styles(cls, checkpoint=None) -> dict:
+        """Fast styles that can be loaded, by name: shipped ones and the user's own."""
+        return cls.available(checkpoint)
 
-        path = checkpoints.resolve("style_transfer", name, checkpoint)
-        card = checkpoints.card_beside(path)
-        return cls(checkpoints.load_model(path, "style_transfer"), card, path)
-
-    def warm_up(self) -> None:
-        """Trace the forward pass once, so the first real request is as fast as the rest."""
-        import numpy as np
-
+    def _trace(self) -> None:
         self._forward(np.zeros((1, 64, 64, 3), "float32"))
-
-    @property
-    def name(self) -> str:
-        return self.card.name if self.card else self.transformer.name
 
     def stylize(self, image, max_size: int = 1024) -> Image.Image:
         """One forward pass; pictures larger than ``max_size`` are scaled down first."""
@@ -63,18 +57,11 @@ class StyleTransfer:
 
     def stylize_with_notice(self, image, max_size: int = 1024) -> tuple[Image.Image, str]:
         """Like :meth:`stylize`, plus the notice saying whether the picture was scaled down."""
-        import numpy as np
-
-        from showcase.images import fit_within, open_image
-        from showcase.style_transfer.model import stylize_array
-
         picture, notice = fit_within(open_image(image, max_size), max_size)
         return Image.fromarray(stylize_array(self._forward, np.asarray(picture))), notice
 
     def stylize_array(self, rgb):
         """(height, width, 3) uint8 array -> stylised array of the same size (video frames)."""
-        from showcase.style_transfer.model import stylize_array
-
         return stylize_array(self._forward, rgb)
 
     _networks: dict[tuple[str, bool], LossNetwork] = {}

@@ -47,7 +47,7 @@ def load(checkpoint=None):
 
     StyleTransfer.loss_network()
     styles = {
-        name: StyleTransfer.from_pretrained(name, path)
+        name: StyleTransfer.load(path)
         for name, path in StyleTransfer.available_styles(checkpoint).items()
     }
     return Loaded(StyleTransfer, styles)

@@ -148,7 +148,7 @@ def evaluate(
     network = LossNetwork.best_available("squeezenet")
     results = []
     for name, path in styles.items():
-        style = StyleTransfer.from_pretrained(name, path)
+        style = StyleTransfer.load(path)
         painting = np.asarray(open_image(_painting_for(style.card, paintings)), np.float32)
         results.append(
             {

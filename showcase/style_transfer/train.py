@@ -153,7 +153,7 @@ def _record_evaluation(path: Path, config: FastStyleTrainConfig) -> None:
     from showcase.style_transfer.evaluate import load_photos, score_style, split_label
     from showcase.style_transfer.loss_networks import LossNetwork
 
-    style = StyleTransfer.from_pretrained(path.name.removesuffix(".keras"), path)
+    style = StyleTransfer.load(path)
     photos = load_photos(config.eval_dir)
     painting = np.asarray(open_image(config.style), np.float32)
     row = score_style(style, painting, photos, LossNetwork.best_available("squeezenet"))

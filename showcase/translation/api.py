@@ -7,10 +7,12 @@ import re
 from pathlib import Path
 
 import numpy as np
+import tensorflow as tf
 
 from showcase.beam_search import beam_search, greedy
 from showcase.errors import InputError
 from showcase.inputs import check_beam_size, clean_text
+from showcase.pretrained import Pretrained
 from showcase.translation.corpora import check_pair
 from showcase.translation.subwords import END_ID, PAD_ID, START_ID, UNKNOWN_ID
 
@@ -59,15 +61,14 @@ class Translation:
     alternatives: list[tuple[str, float, float]]
 
 
-class Translator:
+class Translator(Pretrained):
     """A trained English -> French or English -> German translator (raw text in and out)."""
 
-    def __init__(self, model, path: Path | None = None, card=None):
-        import tensorflow as tf
+    DEMO = DEMO
+    DEFAULT_NAME = "en-fr"
 
-        self.model = model
-        self.path = path
-        self.card = card
+    def __init__(self, model, path: Path | None = None, card=None):
+        super().__init__(model, path, card)
         self.pair = model.pair
         self.source_subwords = model.source_subwords
         self.target_subwords = model.target_subwords
@@ -89,29 +90,13 @@ class Translator:
         self._banned = np.array([PAD_ID, UNKNOWN_ID, START_ID])
 
     @classmethod
-    def from_pretrained(cls, pair: str = "en-fr", checkpoint=None) -> Translator:
-        """The shipped or user-trained translator for ``pair``, or a given ``.keras`` file."""
-        from showcase import checkpoints
+    def check_name(cls, name: str) -> str:
+        """A translator's checkpoint is named after its language pair ("en-fr")."""
+        check_pair(name)
+        return name
 
-        check_pair(pair)
-        path = checkpoints.resolve(DEMO, pair, checkpoint)
-        return cls(checkpoints.load_model(path, DEMO), path, checkpoints.card_beside(path))
-
-    @classmethod
-    def installed(cls, checkpoint=None) -> dict[str, Translator]:
-        """Every installed translator by pair (the user's replace shipped ones), warmed up."""
-        from showcase import checkpoints
-
-        translators = {}
-        for path in checkpoints.available(DEMO, checkpoint).values():
-            model = checkpoints.load_model(path, DEMO)
-            translator = cls(model, path, checkpoints.card_beside(path))
-            translators[translator.pair] = translator.warm_up()
-        return translators
-
-    def warm_up(self) -> Translator:
+    def _trace(self) -> None:
         self.translate("A man is walking.", beam_size=2)
-        return self
 
     # -- one sentence --------------------------------------------------------------------------
     def _source_ids(self, sentence: str) -> list[int]:

@@ -18,7 +18,7 @@ TEN_WORDS = "A man in a blue shirt is standing on a ladder."
 def load(checkpoint=None):
     from showcase.translation.api import Translator
 
-    return Translator.installed(checkpoint)
+    return {name: each.warm_up() for name, each in Translator.installed(checkpoint).items()}
 
 
 def bench_cases(translators):

@@ -98,7 +98,7 @@ def evaluate(
     results = []
     for each in pairs:
         try:
-            translator = Translator.from_pretrained(each, checkpoint)
+            translator = Translator.from_pretrained(each, checkpoint=checkpoint)
         except Exception:  # noqa: BLE001 - a missing pair is skipped when every pair was asked
             if pair:
                 raise

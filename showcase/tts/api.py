@@ -7,9 +7,11 @@ import time
 from pathlib import Path
 
 import numpy as np
+import tensorflow as tf
 
 from showcase.errors import InputError
 from showcase.inputs import clean_text
+from showcase.pretrained import Pretrained
 from showcase.tts import audio, text
 from showcase.tts.frontend import FrontEnd
 
@@ -69,15 +71,14 @@ class Speech:
     notices: list[str]
 
 
-class Synthesizer:
+class Synthesizer(Pretrained):
     """A trained Tacotron-style model plus Griffin-Lim: text in, a waveform out."""
 
-    def __init__(self, model, path: Path | None = None, card=None, seed: int = 0):
-        import tensorflow as tf
+    DEMO = DEMO
+    DEFAULT_NAME = CHECKPOINT_NAME
 
-        self.model = model
-        self.path = path
-        self.card = card
+    def __init__(self, model, path: Path | None = None, card=None, seed: int = 0):
+        super().__init__(model, path, card)
         self.audio_config = audio.AudioConfig.from_dict(model.audio)
         self.front_end = FrontEnd.of(model)
         self.seed = seed
@@ -94,20 +95,12 @@ class Synthesizer:
     def _one_step(self, state, frame, masks, memory, keys, text_mask):
         return self.model.decoder_step(state, frame, masks, memory, keys, text_mask)
 
-    @classmethod
-    def from_pretrained(cls, checkpoint=None, name: str = CHECKPOINT_NAME) -> Synthesizer:
-        from showcase import checkpoints
-
-        path = checkpoints.resolve(DEMO, name, checkpoint)
-        return cls(checkpoints.load_model(path, DEMO), path, checkpoints.card_beside(path))
-
     @property
     def sample_rate(self) -> int:
         return self.audio_config.sample_rate
 
-    def warm_up(self) -> Synthesizer:
+    def _trace(self) -> None:
         self.speak_sentence("hello.")
-        return self
 
     # -- one sentence --------------------------------------------------------------------------
     def speak_sentence(self, sentence: str, ids: list[int] | None = None) -> SpokenSentence:

@@ -13,7 +13,7 @@ TEN_SECONDS = (
 def load(checkpoint=None):
     from showcase.tts.api import Synthesizer
 
-    return Synthesizer.from_pretrained(checkpoint)
+    return Synthesizer.from_pretrained(checkpoint=checkpoint)
 
 
 def bench_cases(synthesizer):

@@ -104,7 +104,7 @@ def evaluate(checkpoint: str | None = None, data: str | None = None) -> dict:
         raise DataError("no tts checkpoint found; train one with `showcase train tts`")
     results = []
     for name, path in found.items():
-        synthesizer = Synthesizer.from_pretrained(path)
+        synthesizer = Synthesizer.load(path)
         card = synthesizer.card
         folder = corpus_folder(data, card)
         if not (folder / "metadata.csv").is_file():

@@ -1,4 +1,4 @@
-"""Inference for the sentiment classifier: labels, probabilities, and per-word contributions."""
+"""The import API for sentiment: labels, probabilities, and per-word contributions."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import io
 from pathlib import Path
 
 import numpy as np
+import tensorflow as tf
 
-from showcase import checkpoints
 from showcase.errors import InputError
 from showcase.inputs import clean_text, decode_upload
+from showcase.pretrained import Pretrained
 
 DEMO = "sentiment"
 CHECKPOINT_NAME = "sst2_bilstm"
@@ -25,7 +26,7 @@ CHUNK_SIZE = 64
 MAX_OCCLUDED_WORDS = 128
 
 
-class SentimentClassifier:
+class SentimentClassifier(Pretrained):
     """A saved string-in sentiment model with a fast, compiled predict path.
 
     Example:
@@ -35,12 +36,11 @@ class SentimentClassifier:
         [('positive', 0.97...), ('negative', 0.98...)]
     """
 
-    def __init__(self, model, card: checkpoints.ModelCard | None = None, path: Path | None = None):
-        import tensorflow as tf
+    DEMO = DEMO
+    DEFAULT_NAME = CHECKPOINT_NAME
 
-        self.model = model
-        self.card = card
-        self.path = path
+    def __init__(self, model, path: Path | None = None, card=None):
+        super().__init__(model, path, card)
         # One trace for every batch size; retracing per request would cost ~100 ms each.
         self._forward = tf.function(
             lambda texts: self.model(texts, training=False),
@@ -48,18 +48,8 @@ class SentimentClassifier:
             reduce_retracing=True,
         )
 
-    @classmethod
-    def from_pretrained(cls, checkpoint: str | Path | None = None) -> SentimentClassifier:
-        """Load ``checkpoint``, else the user's trained one, else the shipped one."""
-        path = checkpoints.resolve(DEMO, CHECKPOINT_NAME, checkpoint)
-        model = checkpoints.load_model(path, DEMO)
-        card = checkpoints.card_beside(path)
-        return cls(model, card, path)
-
-    def warm_up(self) -> SentimentClassifier:
-        """Trace the compiled forward pass now (about 5 s) instead of on the first request."""
-        self.predict(["warm up"])
-        return self
+    def _trace(self) -> None:
+        self.predict(["warm up"])  # about 5 s
 
     def positive_probabilities(self, texts: list[str]) -> np.ndarray:
         """P(positive) for each text, as a float array; texts are cleaned and length-capped."""
@@ -73,8 +63,6 @@ class SentimentClassifier:
         )
 
     def _run(self, texts: list[str]) -> np.ndarray:
-        import tensorflow as tf
-
         # The strings become a tensor here, outside the compiled function: a failure while
         # TensorFlow binds a tf.function's inputs leaves the function's lock held, and every
         # later call from another thread would wait for it forever.
