@@ -28,3 +28,6 @@ $(VENV)/.installed: $(SOURCES)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+readme:
+	$(VENV)/bin/python -m showcase.demo_table --write README.md
