@@ -7,18 +7,15 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import inspect
 import json
 import os
 import sys
 
-from showcase import registry
+from showcase import checkpoints, registry
 from showcase.errors import ShowcaseError
 
 # TensorFlow's C++ start-up chatter is noise for a command-line user; their own setting wins.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-COMMON_TRAIN_FIELDS = ("data", "epochs", "out", "strategy", "mixed_precision", "verbose")
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -26,54 +23,66 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _add_train_parsers(subcommands) -> None:
-    from showcase.distribute import STRATEGIES
+def _add_config_option(parser, field: dataclasses.Field, default) -> None:
+    """One ``--option`` for a training config field (see showcase.training.TrainConfig)."""
+    metadata = field.metadata
+    flag = metadata.get("option", f"--{field.name.replace('_', '-')}")
+    described = metadata.get("help", "")
+    if "const" in metadata:
+        parser.add_argument(
+            flag,
+            dest=field.name,
+            action="store_const",
+            const=metadata["const"],
+            default=default,
+            help=described,
+        )
+    elif isinstance(default, bool):
+        parser.add_argument(
+            flag,
+            dest=field.name,
+            action=argparse.BooleanOptionalAction,
+            default=default,
+            help=described,
+        )
+    else:
+        parser.add_argument(
+            flag,
+            dest=field.name,
+            type=str if default is None else type(default),
+            default=default,
+            choices=metadata.get("choices"),
+            help=f"{described} (default {default})" if described else f"default {default}",
+        )
 
+
+def _add_train_parsers(subcommands) -> None:
     train = subcommands.add_parser("train", help="train a demo's model and write checkpoint + card")
     demos = train.add_subparsers(dest="demo", metavar="DEMO", parser_class=OneLineParser)
     demos.required = True
     for name in registry.trainable():
         demo = registry.get(name)
-        config_class = demo.training_module().TRAIN_CONFIG
+        config_class = demo.train_config()
         defaults = config_class()
         parser = demos.add_parser(demo.name, help=demo.title)
-        parser.add_argument("--data", help="dataset name or local path (see the README)")
-        parser.add_argument("--epochs", type=int, default=defaults.epochs)
-        parser.add_argument("--out", help="output folder (default: the user data dir)")
-        parser.add_argument(
-            "--strategy",
-            choices=STRATEGIES,
-            default="auto",
-            help="tf.distribute strategy (mirrored: all local GPUs; "
-            "multiworker: cluster from TF_CONFIG)",
-        )
-        parser.add_argument(
-            "--mixed-precision", action="store_true", help="mixed_float16 training (GPU only)"
-        )
-        parser.add_argument(
-            "--quiet",
-            dest="verbose",
-            action="store_const",
-            const=2,
-            default=1,
-            help="one line per epoch instead of progress bars",
-        )
         for field in dataclasses.fields(config_class):
-            if field.name in COMMON_TRAIN_FIELDS:
-                continue
-            default = getattr(defaults, field.name)
-            flag = f"--{field.name.replace('_', '-')}"
-            if isinstance(default, bool):
-                parser.add_argument(
-                    flag, action=argparse.BooleanOptionalAction, default=default, help=""
-                )
-                continue
-            parser.add_argument(
-                flag,
-                type=str if default is None else type(default),
-                default=default,
-                help=f"default {default}",
-            )
+            _add_config_option(parser, field, getattr(defaults, field.name))
+
+
+def _add_evaluate_parsers(subcommands) -> None:
+    evaluate = subcommands.add_parser("evaluate", help="recompute a checkpoint's card metric")
+    demos = evaluate.add_subparsers(dest="demo", metavar="DEMO", parser_class=OneLineParser)
+    demos.required = True
+    for name in registry.evaluable():
+        demo = registry.get(name)
+        parser = demos.add_parser(demo.name, help=demo.title)
+        parser.add_argument(
+            "--checkpoint", help="checkpoint file (default: user-trained > shipped)"
+        )
+        parser.add_argument("--data", help="dataset name or local path (see docs/data.md)")
+        for option, described in demo.evaluate_options:
+            parser.add_argument(f"--{option.replace('_', '-')}", dest=option, help=described)
+        parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,21 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_train_parsers(subcommands)
 
-    evaluate = subcommands.add_parser("evaluate", help="recompute a checkpoint's card metric")
-    evaluate.add_argument("demo", metavar="DEMO", choices=registry.evaluable())
-    evaluate.add_argument("--checkpoint", help="checkpoint file (default: user-trained > shipped)")
-    evaluate.add_argument("--data", help="dataset name or local path (see the README)")
-    evaluate.add_argument(
-        "--paintings",
-        help="style_transfer: folder holding the paintings the styles learnt "
-        "(default: where their cards say)",
-    )
-    evaluate.add_argument("--pair", help="translation: en-fr or en-de (default: every pair)")
-    evaluate.add_argument(
-        "--tatoeba",
-        help="translation: the ManyThings file of the pair (default: the one the card names)",
-    )
-    evaluate.add_argument("--json", action="store_true", help="print the result as JSON")
+    _add_evaluate_parsers(subcommands)
 
     export = subcommands.add_parser("export-space", help="write a Hugging Face Space folder")
     export.add_argument("demo", metavar="DEMO", choices=list(registry.DEMOS))
@@ -153,8 +148,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _list() -> int:
-    from showcase import checkpoints
-
     rows = [("demo", "title", "checkpoint", "from", "metric")]
     user_dir = str(checkpoints.user_data_dir())
     for demo in registry.DEMOS.values():
@@ -206,58 +199,38 @@ def _launch(args) -> int:
 
 def _train(args) -> int:
     demo = registry.get(args.demo)
-    training = demo.training_module()
-    fields = {field.name for field in dataclasses.fields(training.TRAIN_CONFIG)}
-    config = training.TRAIN_CONFIG(**{k: v for k, v in vars(args).items() if k in fields})
-    path = training.train(config)
-    from showcase.checkpoints import ModelCard, card_path_for
-
-    card = ModelCard.read(card_path_for(path))
-    print(f"saved {path}\n{card.metric_summary}; trained in {card.training_time_s:.0f} s")
+    config_class = demo.train_config()
+    fields = {field.name for field in dataclasses.fields(config_class)}
+    config = config_class(**{k: v for k, v in vars(args).items() if k in fields})
+    path = demo.training_module().train(config)
+    card = checkpoints.card_beside(path)
+    summary = card.metric_summary if card else "no model card"
+    seconds = f"; trained in {card.training_time_s:.0f} s" if card else ""
+    print(f"saved {path}\n{summary}{seconds}")
     return 0
 
 
 def _evaluate(args) -> int:
-    evaluate = registry.get(args.demo).training_module().evaluate
+    demo = registry.get(args.demo)
+    evaluation = demo.evaluation_module()
     options = {
-        name: getattr(args, name)
-        for name in ("paintings", "pair", "tatoeba")
-        if getattr(args, name) is not None
+        option: getattr(args, option)
+        for option, _ in demo.evaluate_options
+        if getattr(args, option) is not None
     }
-    for name in options:
-        if name not in inspect.signature(evaluate).parameters:
-            raise ShowcaseError(f"--{name} does not apply to {args.demo}")
-    result = evaluate(args.checkpoint, args.data, **options)
+    result = evaluation.evaluate(args.checkpoint, args.data, **options)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
+    describe = getattr(evaluation, "describe", None)
     for row in result.get("results", [result]):
         card = row.get("card_value")
         card_text = f" (card: {card})" if card is not None else " (no card)"
-        name = row.get("style") or row.get("name")
+        name = row.get("name")
         what = f"{row['demo']} {name}" if name else row["demo"]
         print(f"{what}: {row['metric']} {row['value']} on {row['split']}{card_text}")
-        for part in ("multi30k_test2016", "tatoeba_test"):
-            scores = row.get(part)
-            if scores:
-                print(
-                    f"  {scores['split']}: BLEU {scores['bleu']} (lowercased "
-                    f"{scores['bleu_lowercase']}), chrF {scores['chrf']}, "
-                    f"{scores['sentences']} sentences, beam {scores['beam_size']}"
-                )
-        if "grounded_accuracy" in row:
-            print(
-                f"  grounded accuracy {row['grounded_accuracy']}, "
-                f"by number of objects {row['grounded_by_objects']}"
-            )
-        paired = row.get("paired_with_gatys")
-        if paired:
-            print(
-                f"  content loss {row['content_loss']}; on {paired['photos']} of the photos: "
-                f"fast style {paired['fast_style']} / content {paired['fast_content']} vs "
-                f"Gatys ({paired['gatys_iterations']} steps) style {paired['gatys_style']} / "
-                f"content {paired['gatys_content']}"
-            )
+        for line in describe(row) if describe else []:
+            print(f"  {line}")
     return 0
 
 

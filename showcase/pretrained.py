@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import ClassVar, Self
+from typing import TYPE_CHECKING, ClassVar
 
 from showcase import checkpoints
 from showcase.errors import CheckpointError
+
+if TYPE_CHECKING:
+    from typing import Self  # Python 3.11; annotations only, so 3.10 runs this module too
 
 # Checkpoint names are file stems: "sst2_bilstm", "en-fr", "starry_night".
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")

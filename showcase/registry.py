@@ -23,7 +23,16 @@ class Demo:
     bench: str  # module with load(checkpoint) -> object and bench_cases(object) -> {case: call}
     # The checkpoints the package ships, the default first; () when the demo needs none.
     checkpoint_names: tuple[str, ...] = ()
-    training: str | None = None  # module with TRAIN_CONFIG, train(config), maybe evaluate(...)
+    # Module with train(config) -> checkpoint path.
+    training: str | None = None
+    # Module with TRAIN_CONFIG, the demo's showcase.training.TrainConfig whose defaults are the
+    # shipped settings; it imports no TensorFlow, so the CLI builds `train` options from it.
+    presets: str | None = None
+    # Module with evaluate(checkpoint, data, **options) -> result; it may also define
+    # describe(row) -> [lines], what the CLI prints under a result row beyond the metric.
+    evaluation: str | None = None
+    # The demo's own `showcase evaluate` options: {option name: help}; passed to evaluate().
+    evaluate_options: tuple[tuple[str, str], ...] = ()
     # Files of other demos' shipped checkpoints (paths under models/) that this one also uses.
     borrowed_files: tuple[str, ...] = ()
     # Debian packages the demo runs (a Space installs them from packages.txt).
@@ -36,8 +45,18 @@ class Demo:
 
     def training_module(self):
         if self.training is None:
-            raise ShowcaseError(f"{self.name} has no training or evaluation yet")
+            raise ShowcaseError(f"{self.name} has no training yet")
         return importlib.import_module(self.training)
+
+    def train_config(self) -> type:
+        if self.presets is None:
+            raise ShowcaseError(f"{self.name} has no training yet")
+        return importlib.import_module(self.presets).TRAIN_CONFIG
+
+    def evaluation_module(self):
+        if self.evaluation is None:
+            raise ShowcaseError(f"{self.name} has no evaluation yet")
+        return importlib.import_module(self.evaluation)
 
     def app_module(self):
         return importlib.import_module(self.app)
@@ -59,6 +78,8 @@ DEMOS: dict[str, Demo] = {
             bench="showcase.sentiment.bench",
             checkpoint_names=("sst2_bilstm",),
             training="showcase.sentiment.train",
+            presets="showcase.sentiment.presets",
+            evaluation="showcase.sentiment.evaluate",
         ),
         Demo(
             name="style_transfer",
@@ -72,6 +93,15 @@ DEMOS: dict[str, Demo] = {
             bench="showcase.style_transfer.bench",
             checkpoint_names=("starry_night", "wave", "the_scream"),
             training="showcase.style_transfer.train",
+            presets="showcase.style_transfer.presets",
+            evaluation="showcase.style_transfer.evaluate",
+            evaluate_options=(
+                (
+                    "paintings",
+                    "folder holding the paintings the styles learnt (default: where their "
+                    "cards say)",
+                ),
+            ),
         ),
         Demo(
             name="dcgan",
@@ -84,6 +114,8 @@ DEMOS: dict[str, Demo] = {
             bench="showcase.dcgan.bench",
             checkpoint_names=("mnist_digits",),
             training="showcase.dcgan.train",
+            presets="showcase.dcgan.presets",
+            evaluation="showcase.dcgan.evaluate",
         ),
         Demo(
             name="captioning",
@@ -95,6 +127,8 @@ DEMOS: dict[str, Demo] = {
             bench="showcase.captioning.bench",
             checkpoint_names=("scenes_attention", "scenes_show_and_tell"),
             training="showcase.captioning.train",
+            presets="showcase.captioning.presets",
+            evaluation="showcase.captioning.evaluate",
         ),
         Demo(
             name="translation",
@@ -107,6 +141,12 @@ DEMOS: dict[str, Demo] = {
             bench="showcase.translation.bench",
             checkpoint_names=("en-fr", "en-de"),
             training="showcase.translation.train",
+            presets="showcase.translation.presets",
+            evaluation="showcase.translation.evaluate",
+            evaluate_options=(
+                ("pair", "en-fr or en-de (default: every pair)"),
+                ("tatoeba", "the ManyThings file of the pair (default: the one the card names)"),
+            ),
         ),
         Demo(
             name="tts",
@@ -119,8 +159,9 @@ DEMOS: dict[str, Demo] = {
             bench="showcase.tts.bench",
             checkpoint_names=("espeak_tacotron",),
             training="showcase.tts.train",
-            # The shipped voice reads espeak-ng's phonemes of the text.
-            system_packages=("espeak-ng",),
+            presets="showcase.tts.presets",
+            evaluation="showcase.tts.evaluate",
+            system_packages=(),
         ),
         Demo(
             name="lessons",
@@ -150,7 +191,7 @@ def trainable() -> list[str]:
 
 
 def evaluable() -> list[str]:
-    return [name for name in trainable() if hasattr(get(name).training_module(), "evaluate")]
+    return [name for name, demo in DEMOS.items() if demo.evaluation is not None]
 
 
 def get(name: str) -> Demo:

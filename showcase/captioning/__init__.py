@@ -3,6 +3,14 @@
 ``Captioner.from_pretrained().caption(image, beam_size=3)`` -> [(caption, log-probability)].
 """
 
-from showcase.captioning.api import Captioner
+
+def __getattr__(name):
+    # Imported on first use: the CLI reads this package's presets without importing TensorFlow.
+    if name == "Captioner":
+        from showcase.captioning.api import Captioner
+
+        return Captioner
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["Captioner"]

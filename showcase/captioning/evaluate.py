@@ -14,15 +14,20 @@ from __future__ import annotations
 
 import collections
 
-DEMO = "captioning"
+from sacrebleu.metrics import BLEU
+
+from showcase.captioning import scenes
+from showcase.captioning.api import DEMO, Captioner
+from showcase.captioning.data import scene_split
+from showcase.errors import DataError
+from showcase.training import evaluation_row, record_metric
+
 HELD_OUT_SCENES = 1000
 BEAM_SIZE = 3
 
 
 def corpus_bleu(hypotheses: list[str], references: list[list[str]]) -> dict[str, float]:
     """BLEU-1..4 in 0-1 with multiple references per hypothesis (``None`` pads short lists)."""
-    from sacrebleu.metrics import BLEU
-
     most = max(len(refs) for refs in references)
     streams = [[refs[i] if i < len(refs) else None for refs in references] for i in range(most)]
     return {
@@ -35,9 +40,6 @@ def corpus_bleu(hypotheses: list[str], references: list[list[str]]) -> dict[str,
 
 
 def score_on_scenes(captioner, held_out_scenes: int = HELD_OUT_SCENES, beam_size: int = BEAM_SIZE):
-    from showcase.captioning import scenes
-    from showcase.captioning.data import scene_split
-
     data = scene_split(held_out_scenes, "held_out", captioner.model.image_size)
     hypotheses = [captioner.caption(image, beam_size)[0][0] for image in data.images]
     truths = [scenes.grounded(h, scene) for h, scene in zip(hypotheses, data.scenes, strict=True)]
@@ -63,34 +65,41 @@ def score_on_scenes(captioner, held_out_scenes: int = HELD_OUT_SCENES, beam_size
     }
 
 
+METRIC = "BLEU-4 (sacrebleu corpus BLEU, 0-1)"
+
+
+def record_evaluation(path) -> dict:
+    """Score a checkpoint on the held-out scenes and write the figures into its card."""
+    scores = score_on_scenes(Captioner.load(path))
+    record_metric(path, {"name": METRIC, "unit": "score", **scores})
+    return scores
+
+
 def evaluate(checkpoint: str | None = None, data: str | None = None) -> dict:
     """Recompute the card's figures on the held-out scenes, for every captioning checkpoint."""
-    from showcase import checkpoints
-    from showcase.captioning.api import Captioner
-    from showcase.errors import DataError
-
     if data not in (None, "scenes"):
         raise DataError("captioning is evaluated on held-out synthetic scenes; leave out --data")
-    found = checkpoints.available(DEMO, checkpoint)
-    if not found:
-        raise DataError(
-            "no captioning checkpoint found; train one with `showcase train captioning`"
-        )
     results = []
-    for name, path in found.items():
-        captioner = Captioner.load(path)
+    for captioner in Captioner.installed(checkpoint).values():
         scores = score_on_scenes(captioner)
+        value, split = scores.pop("value"), scores.pop("split")
+        card_metric = captioner.card.metric if captioner.card else {}
         results.append(
-            {
-                "demo": DEMO,
-                "name": name,
-                "checkpoint": str(path),
-                "metric": "BLEU-4",
+            evaluation_row(
+                captioner,
+                "BLEU-4",
+                split,
+                value,
                 **scores,
-                "card_value": captioner.card.metric.get("value") if captioner.card else None,
-                "card_grounded_accuracy": (
-                    captioner.card.metric.get("grounded_accuracy") if captioner.card else None
-                ),
-            }
+                card_grounded_accuracy=card_metric.get("grounded_accuracy"),
+            )
         )
     return {"demo": DEMO, "results": results}
+
+
+def describe(row: dict) -> list[str]:
+    """The line `showcase evaluate` prints under a checkpoint's BLEU."""
+    return [
+        f"grounded accuracy {row['grounded_accuracy']}, "
+        f"by number of objects {row['grounded_by_objects']}"
+    ]

@@ -27,6 +27,8 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
+from showcase.captioning.presets import SHIPPED
+
 PACKAGE = "showcase.captioning"
 ENCODERS = ("scratch", "mobilenet")
 
@@ -96,15 +98,15 @@ class ShowAndTell(keras.Model):
     def __init__(
         self,
         tokens: list[str],
-        image_size: int = 64,
-        encoder: str = "scratch",
-        attention: bool = False,
-        embedding_dim: int = 128,
-        units: int = 256,
-        feature_dim: int = 128,
-        dropout: float = 0.2,
-        max_length: int = 48,
-        image_norm: bool = False,
+        image_size: int = SHIPPED.image_size,
+        encoder: str = SHIPPED.encoder,
+        attention: bool = SHIPPED.attention,
+        embedding_dim: int = SHIPPED.embedding_dim,
+        units: int = SHIPPED.units,
+        feature_dim: int = SHIPPED.feature_dim,
+        dropout: float = SHIPPED.dropout,
+        max_length: int = SHIPPED.max_length,
+        image_norm: bool = SHIPPED.image_norm,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -197,6 +199,11 @@ class ShowAndTell(keras.Model):
         if weights is None:
             weights = ops.zeros((ops.shape(h)[0], 1, 1))
         return ops.log_softmax(logits[:, 0], axis=-1), h, c, weights[:, 0]
+
+    @classmethod
+    def from_config(cls, config):
+        # Checkpoints saved before the option existed (the shipped scenes_attention) had none.
+        return cls(**{"image_norm": False, **config})
 
     def get_config(self):
         return {

@@ -4,6 +4,14 @@
 ``showcase train dcgan`` trains one; ``showcase evaluate dcgan`` scores it.
 """
 
-from showcase.dcgan.api import DigitGenerator
+
+def __getattr__(name):
+    # Imported on first use: the CLI reads this package's presets without importing TensorFlow.
+    if name == "DigitGenerator":
+        from showcase.dcgan.api import DigitGenerator
+
+        return DigitGenerator
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["DigitGenerator"]

@@ -8,8 +8,10 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from showcase import checkpoints
+from showcase.dcgan.digit_classifier import NAME as CLASSIFIER_NAME
 from showcase.dcgan.model import classes_of, to_uint8
-from showcase.errors import InputError
+from showcase.errors import DataError, InputError
 from showcase.inputs import check_seed
 from showcase.pretrained import Pretrained
 
@@ -18,6 +20,25 @@ CHECKPOINT_NAME = "mnist_digits"
 MAX_NOISE_STRENGTH = 2.0
 MAX_IMAGES = 256  # a 16x16 grid
 MAX_INTERPOLATION_STEPS = 32
+
+
+def digit_classifier(generator_path: Path | None = None):
+    """The small CNN that judges generated digits: a keras.Model, 28x28x1 in [-1, 1] -> 10 logits.
+
+    The one trained beside ``generator_path`` (its ``evaluator/`` folder) when there is one, else
+    the shipped one. Its layers are named (``conv1a`` ... ``logits``), so the lessons can look
+    inside it.
+    """
+    folders = [checkpoints.shipped_checkpoint_dir(DEMO) / "evaluator"]
+    if generator_path is not None:
+        folders.insert(0, Path(generator_path).parent / "evaluator")
+    for folder in folders:
+        path = folder / f"{CLASSIFIER_NAME}.keras"
+        if path.is_file():
+            return checkpoints.load_model(path, DEMO)
+    raise DataError(
+        "no digit classifier found to judge the generator; `showcase train dcgan` makes one"
+    )
 
 
 def check_noise_strength(strength) -> float:

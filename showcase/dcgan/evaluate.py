@@ -13,13 +13,15 @@ Three figures, all in the feature space of the project's digit classifier (see
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
+from showcase.dcgan.api import DEMO, DigitGenerator, digit_classifier
+from showcase.dcgan.data import load_splits, to_unit_range
+from showcase.dcgan.digit_classifier import logits_and_features
+from showcase.dcgan.model import classes_of
 from showcase.errors import DataError
+from showcase.training import evaluation_row
 
-DEMO = "dcgan"
 PER_CLASS = 200
 DIVERSITY_FLOOR = 0.6
 NOISE_SEED = 0
@@ -52,7 +54,6 @@ def mean_pairwise_distance(features: np.ndarray) -> float:
 
 def generate_per_class(generator, per_class: int, seed: int = NOISE_SEED) -> tuple:
     """(images in [-1, 1], requested labels): ``per_class`` digits of every class."""
-    from showcase.dcgan.model import classes_of
 
     classes = classes_of(generator)
     noise_dim = generator.input[0].shape[-1]
@@ -64,8 +65,6 @@ def generate_per_class(generator, per_class: int, seed: int = NOISE_SEED) -> tup
 
 def score_generator(generator, classifier, train, held_out, per_class: int = PER_CLASS) -> dict:
     """The three figures for ``generator``, judged by ``classifier`` against real digits."""
-    from showcase.dcgan.data import to_unit_range
-    from showcase.dcgan.digit_classifier import logits_and_features
 
     images, requested = generate_per_class(generator, per_class)
     logits, generated = logits_and_features(classifier, images)
@@ -105,27 +104,8 @@ def score_generator(generator, classifier, train, held_out, per_class: int = PER
     }
 
 
-def find_classifier(generator_path: Path):
-    """The judge beside the checkpoint (``evaluator/``), else the shipped one."""
-    from showcase import checkpoints
-    from showcase.dcgan.digit_classifier import NAME
-
-    for folder in (
-        generator_path.parent / "evaluator",
-        checkpoints.shipped_checkpoint_dir(DEMO) / "evaluator",
-    ):
-        if (folder / f"{NAME}.keras").is_file():
-            return checkpoints.load_model(folder / f"{NAME}.keras", DEMO)
-    raise DataError(
-        "no digit classifier found to judge the generator; `showcase train dcgan` makes one"
-    )
-
-
 def evaluate(checkpoint: str | None = None, data: str | None = None) -> dict:
     """Recompute the card's figures on the held-out split of ``data`` (default: MNIST test)."""
-    from showcase.dcgan.api import DigitGenerator
-    from showcase.dcgan.data import load_splits
-
     generator = DigitGenerator.from_pretrained(checkpoint=checkpoint)
     if not generator.is_digit_model:
         raise DataError(
@@ -135,15 +115,13 @@ def evaluate(checkpoint: str | None = None, data: str | None = None) -> dict:
     train, held_out = load_splits(data)
     if held_out is None:
         raise DataError(f"--data {data}: the evaluation needs MNIST digits with labels")
-    scores = score_generator(generator.model, find_classifier(generator.path), train, held_out)
+    scores = score_generator(generator.model, digit_classifier(generator.path), train, held_out)
     card_metric = generator.card.metric if generator.card else {}
-    return {
-        "demo": DEMO,
-        "checkpoint": str(generator.path),
-        "metric": "class accuracy of generated digits",
-        "split": f"{scores['generated']:,} generated vs {held_out.source} ({len(held_out):,})",
-        "value": scores["class_accuracy"],
+    return evaluation_row(
+        generator,
+        "class accuracy of generated digits",
+        f"{scores['generated']:,} generated vs {held_out.source} ({len(held_out):,})",
+        scores["class_accuracy"],
         **scores,
-        "card_value": card_metric.get("value"),
-        "card_frechet_distance": card_metric.get("frechet_distance"),
-    }
+        card_frechet_distance=card_metric.get("frechet_distance"),
+    )

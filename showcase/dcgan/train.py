@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from pathlib import Path
 
-from showcase import checkpoints
+import keras
+import tensorflow as tf
+
+from showcase import checkpoints, training
 from showcase.dcgan.api import CHECKPOINT_NAME, DEMO
-from showcase.dcgan.evaluate import evaluate  # noqa: F401 - the CLI finds it here
+from showcase.dcgan.data import load_splits, to_unit_range
+from showcase.dcgan.digit_classifier import NAME, build_classifier, train_classifier
+from showcase.dcgan.evaluate import score_generator
+from showcase.dcgan.model import (
+    ConditionalGAN,
+    SampleGridCallback,
+    build_discriminator,
+    build_generator,
+)
+from showcase.dcgan.presets import DCGANTrainConfig
 from showcase.errors import ShowcaseError
 
 PAPER = (
@@ -17,36 +28,10 @@ PAPER = (
 )
 
 
-@dataclasses.dataclass
-class DCGANTrainConfig:
-    # None / "mnist-test": MNIST test set split 8,000/2,000; "mnist": the 60,000 training digits;
-    # a folder of MNIST IDX files; or a folder of pictures (unconditional).
-    data: str | None = None
-    epochs: int = 20
-    batch_size: int = 64
-    width: int = 64
-    noise_dim: int = 100
-    image_size: int = 64  # pictures from a folder only; MNIST stays 28x28
-    learning_rate: float = 2e-4
-    beta_1: float = 0.5
-    classifier_epochs: int = 8
-    seed: int = 2015
-    strategy: str = "auto"
-    mixed_precision: bool = False
-    jit_compile: bool = False
-    name: str | None = None
-    out: str | None = None
-    verbose: int = 1
-
-
 TRAIN_CONFIG = DCGANTrainConfig
 
 
 def _batches(train, batch_size: int, seed: int):
-    import tensorflow as tf
-
-    from showcase.dcgan.data import to_unit_range
-
     if len(train) < batch_size:
         raise ShowcaseError(f"{len(train)} training images are fewer than one batch ({batch_size})")
     dataset = tf.data.Dataset.from_tensor_slices(
@@ -63,8 +48,6 @@ def _batches(train, batch_size: int, seed: int):
 def _classifier_for(out_dir: Path, train, held_out, config: DCGANTrainConfig):
     """The judge kept in ``out_dir/evaluator``; trained once, then reused so that scores of
     retrained generators stay comparable."""
-    from showcase.dcgan.digit_classifier import NAME, train_classifier
-
     path = out_dir / "evaluator" / f"{NAME}.keras"
     if path.is_file():
         return checkpoints.load_model(path, DEMO)
@@ -72,10 +55,12 @@ def _classifier_for(out_dir: Path, train, held_out, config: DCGANTrainConfig):
     model, accuracy = train_classifier(
         train, held_out, epochs=config.classifier_epochs, verbose=config.verbose
     )
-    card = checkpoints.ModelCard(
-        demo=DEMO,
-        name=NAME,
+    card = training.model_card(
+        DEMO,
+        NAME,
+        None,
         paper="A small CNN (2x2 conv blocks, 128-unit feature layer) judging generated digits",
+        policy="float32",
         dataset={"train": f"{train.source} ({len(train):,})"},
         metric={
             "name": "accuracy",
@@ -83,74 +68,56 @@ def _classifier_for(out_dir: Path, train, held_out, config: DCGANTrainConfig):
             "split": f"{held_out.source} ({len(held_out):,})",
             "value": round(accuracy, 4),
         },
-        training_time_s=round(time.perf_counter() - started, 1),
-        hardware=checkpoints.hardware_summary(),
-        hyperparameters={"epochs": config.classifier_epochs, "batch_size": 128},
+        training_time_s=time.perf_counter() - started,
         notes="Not a demo checkpoint: `showcase evaluate dcgan` uses its 128-d feature layer "
         "and its predictions to score generators.",
+        epochs=config.classifier_epochs,
+        batch_size=128,
     )
-    # The optimizer state is not needed to judge; a fresh copy saves a third of the file.
-    from showcase.dcgan.digit_classifier import build_classifier
-
-    copy = build_classifier(train.classes)
-    copy.set_weights(model.get_weights())
+    copy = training.inference_copy(model, lambda: build_classifier(train.classes))
     checkpoints.save(copy, card, path.parent)
     return copy
 
 
 def train(config: DCGANTrainConfig) -> Path:
-    import keras
-
-    from showcase.dcgan.data import load_splits
-    from showcase.dcgan.evaluate import score_generator
-    from showcase.dcgan.model import (
-        ConditionalGAN,
-        SampleGridCallback,
-        build_discriminator,
-        build_generator,
-    )
-    from showcase.distribute import make_strategy, set_precision
-
     keras.utils.set_random_seed(config.seed)
     train_set, held_out = load_splits(config.data, image_size=config.image_size)
     image_size = train_set.images.shape[1]
     channels = 1 if train_set.images.ndim == 3 else train_set.images.shape[3]
     digits = train_set.classes == 10 and image_size == 28 and channels == 1
     name = config.name or (CHECKPOINT_NAME if digits else Path(str(config.data)).name or "pictures")
-    out_dir = Path(config.out) if config.out else checkpoints.user_checkpoint_dir(DEMO)
+    out_dir = training.output_folder(DEMO, config)
     shape = {"image_size": image_size, "channels": channels}
 
-    policy = set_precision(config.mixed_precision)
-    strategy = make_strategy(config.strategy)
+    def new_generator():
+        return build_generator(config.noise_dim, train_set.classes, config.width, **shape)
 
     def optimizer():
         adam = keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1)
         # float16 gradients underflow without loss scaling; train_step calls scale_loss.
         return keras.optimizers.LossScaleOptimizer(adam) if config.mixed_precision else adam
 
-    with strategy.scope():
-        generator = build_generator(config.noise_dim, train_set.classes, config.width, **shape)
-        discriminator = build_discriminator(train_set.classes, config.width, **shape)
-        gan = ConditionalGAN(generator, discriminator, noise_dim=config.noise_dim)
-        gan.compile(
-            d_optimizer=optimizer(), g_optimizer=optimizer(), jit_compile=config.jit_compile
+    with training.training_session(config) as session:
+        with session.scope():
+            generator = new_generator()
+            discriminator = build_discriminator(train_set.classes, config.width, **shape)
+            gan = ConditionalGAN(generator, discriminator, noise_dim=config.noise_dim)
+            gan.compile(
+                d_optimizer=optimizer(), g_optimizer=optimizer(), jit_compile=config.jit_compile
+            )
+        samples = out_dir / "samples" / name
+        started = time.perf_counter()
+        history = gan.fit(
+            _batches(train_set, session.global_batch(config.batch_size), config.seed),
+            epochs=config.epochs,
+            verbose=config.verbose,
+            shuffle=False,  # the tf.data pipeline reshuffles every epoch
+            callbacks=[SampleGridCallback(samples)],
         )
-    samples = out_dir / "samples" / name
-    started = time.perf_counter()
-    history = gan.fit(
-        _batches(train_set, config.batch_size * strategy.num_replicas_in_sync, config.seed),
-        epochs=config.epochs,
-        verbose=config.verbose,
-        shuffle=False,  # the tf.data pipeline reshuffles every epoch
-        callbacks=[SampleGridCallback(samples)],
-    )
-    training_time = time.perf_counter() - started
-    keras.mixed_precision.set_global_policy("float32")
+        training_time = time.perf_counter() - started
     if config.mixed_precision:
         # A float32 copy: the checkpoint should not carry the training precision policy.
-        inference = build_generator(config.noise_dim, train_set.classes, config.width, **shape)
-        inference.set_weights(generator.get_weights())
-        generator = inference
+        generator = training.inference_copy(generator, new_generator)
 
     metric = {"name": "not measured (no labelled held-out digits)", "value": None}
     if digits and held_out is not None:
@@ -164,10 +131,12 @@ def train(config: DCGANTrainConfig) -> Path:
             **{k: v for k, v in scores.items() if k not in ("class_accuracy", "generated")},
         }
     data_arg = f" --data {config.data}" if config.data else ""
-    card = checkpoints.ModelCard(
-        demo=DEMO,
-        name=name,
+    card = training.model_card(
+        DEMO,
+        name,
+        config,
         paper=PAPER,
+        policy=session.policy,
         dataset={
             "train": f"{train_set.source} ({len(train_set):,} images)",
             "held_out": f"{held_out.source} ({len(held_out):,})" if held_out else "none",
@@ -183,20 +152,12 @@ def train(config: DCGANTrainConfig) -> Path:
         ),
         train_command=f"showcase train {DEMO}{data_arg}",
         evaluate_command=f"showcase evaluate {DEMO}{data_arg} --json",
-        training_time_s=round(training_time, 1),
-        hardware=checkpoints.hardware_summary(),
-        hyperparameters={
-            **{
-                k: v
-                for k, v in dataclasses.asdict(config).items()
-                if k not in ("data", "out", "verbose", "name")
-            },
-            "image_size": image_size,
-            "channels": channels,
-            "precision_policy": policy,
-            "replicas": strategy.num_replicas_in_sync,
-            "final_d_loss": round(float(history.history["d_loss"][-1]), 4),
-            "final_g_loss": round(float(history.history["g_loss"][-1]), 4),
-        },
+        training_time_s=training_time,
+        leave_out=("name",),
+        image_size=image_size,
+        channels=channels,
+        replicas=session.replicas,
+        final_d_loss=round(float(history.history["d_loss"][-1]), 4),
+        final_g_loss=round(float(history.history["g_loss"][-1]), 4),
     )
     return checkpoints.save(generator, card, out_dir)

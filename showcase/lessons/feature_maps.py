@@ -19,12 +19,17 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import threading
 
+import keras
 import numpy as np
+from matplotlib import colormaps
+from matplotlib.figure import Figure
+from PIL import Image, ImageFilter
 
+from showcase.dcgan.api import DigitGenerator, digit_classifier
 from showcase.errors import InputError
 from showcase.inputs import check_whole_number
+from showcase.lazy import once
 
 TITLE = "CNN feature maps"
 
@@ -41,7 +46,6 @@ how many input pixels one of its units can see. The bar chart is the network's f
 softmax of its ten outputs. Draw a digit badly on purpose and watch which maps go quiet.
 """
 
-CLASSIFIER_FILE = "digit_classifier.keras"
 # The convolution and pooling layers of showcase.dcgan.digit_classifier, input to output.
 MAP_LAYERS = ("conv1a", "conv1b", "pool1", "conv2a", "conv2b", "pool2")
 LOGITS_LAYER = "logits"
@@ -74,52 +78,24 @@ class FeatureMapsResult:
 # ---------------------------------------------------------------------------------------------
 # The trained networks, loaded once per process (the UI calls compute from many threads).
 
-_cache: dict[str, object] = {}
-_cache_lock = threading.RLock()  # re-entrant: the extractor is built from the classifier
 
-
-def _cached(key: str, make):
-    value = _cache.get(key)
-    if value is None:
-        with _cache_lock:
-            value = _cache.get(key)
-            if value is None:
-                value = _cache[key] = make()
-    return value
-
-
-def _load_classifier():
-    from showcase import checkpoints
-    from showcase.errors import DataError
-
-    path = checkpoints.shipped_checkpoint_dir("dcgan") / "evaluator" / CLASSIFIER_FILE
-    if not path.is_file():
-        raise DataError(f"the shipped digit classifier {path} is missing; reinstall showcase")
-    return checkpoints.load_model(path, "dcgan")
-
-
+@once
 def classifier():
     """The shipped digit classifier (a keras.Model: 28x28x1 in [-1, 1] -> 10 logits), cached."""
-    return _cached("classifier", _load_classifier)
+    return digit_classifier()
 
 
+@once
 def feature_extractor():
     """A keras.Model from the classifier's input to [each of MAP_LAYERS..., logits], cached."""
-
-    def build():
-        import keras
-
-        model = classifier()
-        outputs = [model.get_layer(name).output for name in (*MAP_LAYERS, LOGITS_LAYER)]
-        return keras.Model(model.input, outputs, name="feature_maps")
-
-    return _cached("extractor", build)
+    model = classifier()
+    outputs = [model.get_layer(name).output for name in (*MAP_LAYERS, LOGITS_LAYER)]
+    return keras.Model(model.input, outputs, name="feature_maps")
 
 
+@once
 def _digit_generator():
-    from showcase.dcgan.api import DigitGenerator
-
-    return _cached("generator", DigitGenerator.from_pretrained)
+    return DigitGenerator.from_pretrained()
 
 
 def receptive_fields() -> dict[str, int]:
@@ -152,7 +128,6 @@ def example_digit(digit: int, seed: int = 0) -> np.ndarray:
 def _as_float_array(image) -> np.ndarray:
     """A numpy array (H, W) or (H, W, channels) of floats in [0, 1] from an array or PIL image,
     big pictures averaged down to 400-800 px a side."""
-    from PIL import Image
 
     if isinstance(image, Image.Image):
         factor = max(image.size) // SHRUNK_SIDE
@@ -259,7 +234,6 @@ def _stroke_width(ink: np.ndarray) -> float:
 
 
 def _resize(array: np.ndarray, height: int, width: int) -> np.ndarray:
-    from PIL import Image
 
     resample = Image.Resampling.BOX if height <= array.shape[0] else Image.Resampling.BILINEAR
     picture = Image.fromarray(np.ascontiguousarray(array, dtype=np.float32), mode="F")
@@ -298,8 +272,6 @@ def to_mnist_format(image) -> np.ndarray:
     target = TARGET_STROKE * WORKING_BOX / BOX
     stroke = _stroke_width(working)
     if stroke < 0.6 * target:
-        from PIL import Image, ImageFilter
-
         grow = int(round(target - stroke)) | 1  # MaxFilter wants an odd size
         picture = Image.fromarray(np.pad(working, grow // 2), mode="F")
         ink = np.asarray(picture.filter(ImageFilter.MaxFilter(grow)), dtype=np.float32)
@@ -381,8 +353,6 @@ def figure(result: FeatureMapsResult):
     """Input and class probabilities on the left; one row of feature maps per layer on the right,
     every map drawn the same size (so pooled maps look blockier) and each row on its own colour
     scale, from 0 (black) to that layer's strongest response (white)."""
-    from matplotlib import colormaps
-    from matplotlib.figure import Figure
 
     shown = max(maps.shape[-1] for maps in result.activations.values())
     columns = min(MAPS_PER_LINE, shown)

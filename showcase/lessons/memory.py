@@ -26,12 +26,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import threading
 import time
 
+import keras
 import numpy as np
+import tensorflow as tf
+from matplotlib.figure import Figure
 
 from showcase.inputs import check_seed, check_whole_number
+from showcase.lazy import LazyByKey
 
 TITLE = "RNN vs LSTM memory"
 
@@ -185,7 +188,6 @@ def lstm_gates(inputs, kernel, recurrent_kernel, bias) -> dict[str, np.ndarray]:
 def _build_networks(units: int, seed: int):
     """(rnn cell, rnn head), (lstm cell, lstm head): fresh Keras layers with seeded initialisers
     (Keras' defaults otherwise: Glorot kernels, orthogonal recurrent kernels, forget bias 1)."""
-    import keras
 
     def glorot(offset):
         return keras.initializers.GlorotUniform(seed=seed * 8 + offset)
@@ -231,7 +233,6 @@ class _Trainer:
     """The compiled training loop and evaluation for one width and sequence length."""
 
     def __init__(self, units: int, length: int):
-        import tensorflow as tf
 
         self.networks = _build_networks(units, seed=0)  # templates: their structure, not weights
         self.sizes = [sum(len(layer.trainable_variables) for layer in net) for net in self.networks]
@@ -257,7 +258,6 @@ class _Trainer:
         return logits, sequence
 
     def _losses(self, weights, inputs, answers):
-        import tensorflow as tf
 
         losses = []
         for network, own in zip(self.networks, self._split(weights), strict=True):
@@ -270,7 +270,6 @@ class _Trainer:
         return losses
 
     def _train(self, weights, pool_inputs, pool_answers, steps, seed):
-        import tensorflow as tf
 
         beta1, beta2, epsilon = 0.9, 0.999, 1e-7
 
@@ -322,16 +321,12 @@ class _Trainer:
         return rnn_logits, lstm_logits, lstm_sequence[0]
 
 
-_trainers: dict[tuple[int, int], _Trainer] = {}
-_trainers_lock = threading.Lock()
+_TRAINERS = LazyByKey(lambda shape: _Trainer(*shape))
 
 
 def _trainer(units: int, length: int) -> _Trainer:
-    key = (units, length)
-    with _trainers_lock:
-        if key not in _trainers:
-            _trainers[key] = _Trainer(units, length)
-        return _trainers[key]
+    """The compiled trainer of this width and sequence length, built once per process."""
+    return _TRAINERS.get((units, length))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -341,7 +336,6 @@ def _trainer(units: int, length: int) -> _Trainer:
 def compute(max_lag: int = 30, units: int = 16, steps: int = 300, seed: int = 0) -> MemoryResult:
     """Train a SimpleRNN and an LSTM (``units`` wide, ``steps`` Adam steps of 32 sequences) on
     delays of 1..``max_lag``; measure recall at each delay; trace the LSTM's gates."""
-    import tensorflow as tf
 
     max_lag = check_whole_number(max_lag, "The longest delay", MIN_LAG, MAX_LAG)
     units = check_whole_number(units, "The number of units", MIN_UNITS, MAX_UNITS)
@@ -419,7 +413,6 @@ def long_lag_accuracy(result: MemoryResult) -> tuple[float, float]:
 def figure(result: MemoryResult):
     """Left: recall accuracy against delay for both cells, chance marked. Right: the example
     sequence and the trained LSTM's gates and cell state over time, beside their equations."""
-    from matplotlib.figure import Figure
 
     rnn_colour, lstm_colour = "#dd8452", "#4c72b0"
     fig = Figure(figsize=(14, 8.2), dpi=100)

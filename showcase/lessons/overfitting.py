@@ -34,9 +34,14 @@ import dataclasses
 import math
 import threading
 
+import keras
 import numpy as np
+import tensorflow as tf
+from matplotlib import colormaps, ticker
+from matplotlib.figure import Figure
 
 from showcase.inputs import check_number, check_seed, check_whole_number
+from showcase.lazy import once
 
 TITLE = "Overfitting"
 
@@ -276,7 +281,6 @@ def _price_limits(result) -> tuple[float, float]:
 
 def figure(result: OverfittingResult):
     """The fits over the houses, train vs held-out error per degree, and the effect of more data."""
-    from matplotlib.figure import Figure
 
     fig = Figure(figsize=(15, 4.8), dpi=100)
     fits_axes, errors_axes, sizes_axes = fig.subplots(1, 3, gridspec_kw={"wspace": 0.28})
@@ -425,7 +429,6 @@ def _dot_size(points: int) -> float:
 
 def _plain_log_ticks(axis) -> None:
     """Log-axis ticks at 1, 2, 5, 10, 20, ... written as plain numbers (20, not 2 x 10^1)."""
-    from matplotlib import ticker
 
     axis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
     axis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))
@@ -438,7 +441,6 @@ def _error_ceiling(result) -> float:
 
 
 def _size_colors(count: int):
-    from matplotlib import colormaps
 
     return colormaps["viridis"](np.linspace(0.0, 0.85, count))
 
@@ -518,10 +520,8 @@ class _DropoutTrainer:
     """
 
     def __init__(self):
-        import keras
-        import tensorflow as tf
 
-        self.models = [self._network(keras, index) for index in range(2)]
+        self.models = [self._network(index) for index in range(2)]
         self.optimizers = [keras.optimizers.Adam(LEARNING_RATE) for _ in self.models]
         for model, optimizer in zip(self.models, self.optimizers, strict=True):
             optimizer.build(model.trainable_variables)
@@ -529,23 +529,22 @@ class _DropoutTrainer:
             [variable.numpy() for variable in optimizer.variables] for optimizer in self.optimizers
         ]
         self.dropouts = [
-            [layer for layer in model.layers if isinstance(layer, _rate_dropout_class())]
+            [layer for layer in model.layers if isinstance(layer, RateDropout)]
             for model in self.models
         ]
         self.lock = threading.Lock()
         self.train = tf.function(self._train, jit_compile=JIT_COMPILE)
 
     @staticmethod
-    def _network(keras, index: int):
+    def _network(index: int):
         layers = [keras.Input((1,))]
         for _ in range(HIDDEN_LAYERS):
             layers.append(keras.layers.Dense(HIDDEN_UNITS, activation="relu"))
-            layers.append(_rate_dropout_class()())
+            layers.append(RateDropout())
         layers.append(keras.layers.Dense(1))
         return keras.Sequential(layers, name=f"mlp_{index}")
 
     def _train(self, inputs, targets, mask, validation_inputs, validation_targets, epochs):
-        import tensorflow as tf
 
         records = (epochs + RECORD_EVERY - 1) // RECORD_EVERY
         history = tf.TensorArray(tf.float32, size=MAX_EPOCHS // RECORD_EVERY)
@@ -626,61 +625,32 @@ def _initial_weights(variables, rng: np.random.Generator) -> list:
     return weights
 
 
-_RATE_DROPOUT = None
-
-
-def _rate_dropout_class():
+class RateDropout(keras.layers.Layer):
     """Inverted dropout (Srivastava et al. 2014) whose rate is a variable, not a constant.
 
     keras.layers.Dropout bakes its rate into the compiled loop; a variable lets one compiled
     loop serve both networks and every rate a slider can send.
     """
-    global _RATE_DROPOUT
-    if _RATE_DROPOUT is None:
-        import keras
 
-        class RateDropout(keras.layers.Layer):
-            def __init__(self, **kwargs):
-                super().__init__(**kwargs)
-                self.seed_generator = keras.random.SeedGenerator(0)
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.seed_generator = keras.random.SeedGenerator(0)
 
-            def build(self, input_shape):
-                self.rate = self.add_weight(
-                    shape=(), initializer="zeros", trainable=False, name="rate"
-                )
+    def build(self, input_shape):
+        self.rate = self.add_weight(shape=(), initializer="zeros", trainable=False, name="rate")
 
-            def call(self, inputs, training=False):
-                if not training:
-                    return inputs
-                ops = keras.ops
-                keep = keras.random.uniform(ops.shape(inputs), seed=self.seed_generator)
-                kept = ops.cast(keep >= self.rate, inputs.dtype)
-                # Scale the survivors up so the expected activation matches inference.
-                return inputs * kept / (1.0 - self.rate)
-
-        _RATE_DROPOUT = RateDropout
-    return _RATE_DROPOUT
+    def call(self, inputs, training=False):
+        if not training:
+            return inputs
+        keep = keras.random.uniform(keras.ops.shape(inputs), seed=self.seed_generator)
+        kept = keras.ops.cast(keep >= self.rate, inputs.dtype)
+        # Scale the survivors up so the expected activation matches inference.
+        return inputs * kept / (1.0 - self.rate)
 
 
-_TRAINER = None
-_TRAINER_LOCK = threading.Lock()
-
-
+@once
 def _trainer() -> _DropoutTrainer:
-    global _TRAINER
-    with _TRAINER_LOCK:
-        if _TRAINER is None:
-            _TRAINER = _DropoutTrainer()
-        return _TRAINER
-
-
-def warm_up_dropout() -> None:
-    """Build the networks and compile the training loop now (a few seconds, once per process).
-
-    Call it in the background when a UI starts, so the first click on "train" is as fast as the
-    rest. It covers up to 16 training houses; a larger set compiles its own loop on first use.
-    """
-    compute_dropout(epochs=100)
+    return _DropoutTrainer()
 
 
 def compute_dropout(
@@ -764,7 +734,6 @@ PLAIN_COLOR, DROPOUT_COLOR = "tab:red", "tab:blue"
 
 def dropout_figure(result: DropoutResult):
     """Loss curves of both networks over the epochs, and what each learned."""
-    from matplotlib.figure import Figure
 
     fig = Figure(figsize=(13, 4.8), dpi=100)
     loss_axes, fit_axes = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.3, 1), "wspace": 0.2})

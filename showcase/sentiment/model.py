@@ -27,6 +27,8 @@ import keras
 import tensorflow as tf
 from keras import layers, ops
 
+from showcase.sentiment.presets import SHIPPED
+
 PACKAGE = "showcase.sentiment"
 PADDING = ""
 OUT_OF_VOCABULARY_ID = 1  # TextVectorization reserves 0 for padding and 1 for unknown words
@@ -50,7 +52,7 @@ def ptb_like_standardize(text):
 class SentenceTokenizer(layers.Layer):
     """Raw sentences (batch,) -> word tokens (batch, time), padded with "" and capped in length."""
 
-    def __init__(self, max_length: int = 200, **kwargs):
+    def __init__(self, max_length: int = SHIPPED.max_length, **kwargs):
         super().__init__(**kwargs)
         self.max_length = max_length
 
@@ -168,7 +170,9 @@ class MaskedMaxPooling1D(layers.Layer):
         return None
 
 
-def make_vectorizer(max_tokens: int = 8000, vocabulary=None) -> layers.TextVectorization:
+def make_vectorizer(
+    max_tokens: int = SHIPPED.max_tokens, vocabulary=None
+) -> layers.TextVectorization:
     """Word tokens (batch, time) -> ids; frequent words only, the rest share the unknown id."""
     return layers.TextVectorization(
         max_tokens=max_tokens,
@@ -182,13 +186,13 @@ def make_vectorizer(max_tokens: int = 8000, vocabulary=None) -> layers.TextVecto
 
 def build_classifier_core(
     vocabulary_size: int,
-    embedding_dim: int = 64,
-    subword_dim: int = 64,
-    subword_buckets: int = 20000,
-    lstm_units: int = 64,
-    word_dropout: float = 0.2,
-    dropout: float = 0.5,
-    seed: int = 1337,
+    embedding_dim: int = SHIPPED.embedding_dim,
+    subword_dim: int = SHIPPED.subword_dim,
+    subword_buckets: int = SHIPPED.subword_buckets,
+    lstm_units: int = SHIPPED.lstm_units,
+    word_dropout: float = SHIPPED.word_dropout,
+    dropout: float = SHIPPED.dropout,
+    seed: int = SHIPPED.seed,
     name: str = "bilstm_classifier",
 ) -> keras.Model:
     """[token ids (batch, time), tokens (batch, time)] -> P(positive) (batch, 1)."""

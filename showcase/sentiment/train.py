@@ -1,15 +1,25 @@
-"""Train and evaluate the sentiment classifier; the CLI and importers both call these."""
+"""Train the sentiment classifier (``showcase train sentiment``); the CLI and importers call it."""
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from pathlib import Path
 
-from showcase import checkpoints
+import keras
+import tensorflow as tf
+
+from showcase import training
 from showcase.errors import ShowcaseError
 from showcase.sentiment.api import CHECKPOINT_NAME, DEMO, SentimentClassifier
-from showcase.sentiment.data import LabelledTexts, load_eval_split, load_splits
+from showcase.sentiment.data import LabelledTexts, load_splits
+from showcase.sentiment.evaluate import accuracy_of
+from showcase.sentiment.model import (
+    SentenceTokenizer,
+    build_classifier_core,
+    build_end_to_end,
+    make_vectorizer,
+)
+from showcase.sentiment.presets import SentimentTrainConfig
 
 PAPER = (
     "Hochreiter & Schmidhuber 1997 (LSTM); Schuster & Paliwal 1997 (bidirectional RNN); "
@@ -26,37 +36,12 @@ NOTES = (
 )
 
 
-@dataclasses.dataclass
-class SentimentTrainConfig:
-    data: str | None = None
-    epochs: int = 10
-    batch_size: int = 32
-    learning_rate: float = 2e-3
-    max_tokens: int = 8000
-    max_length: int = 200
-    embedding_dim: int = 48
-    subword_dim: int = 48
-    subword_buckets: int = 10000
-    lstm_units: int = 64
-    word_dropout: float = 0.2
-    dropout: float = 0.5
-    ensemble_size: int = 5
-    patience: int = 2
-    seed: int = 1337
-    strategy: str = "auto"
-    mixed_precision: bool = False
-    out: str | None = None
-    verbose: int = 1
-
-
 TRAIN_CONFIG = SentimentTrainConfig
 
 
 def _dataset(
     split: LabelledTexts, tokenizer, vectorizer, batch_size: int, shuffle_seed: int | None
 ):
-    import tensorflow as tf
-
     def features(text, label):
         tokens = tokenizer(text)
         return (vectorizer(tokens), tokens), label
@@ -74,23 +59,10 @@ def _dataset(
 
 def train(config: SentimentTrainConfig) -> Path:
     """Train on ``config.data``, early-stop on dev accuracy, save model + card; returns the path."""
-    import keras
-    import tensorflow as tf
-
-    from showcase.distribute import make_strategy, set_precision
-    from showcase.sentiment.model import (
-        SentenceTokenizer,
-        build_classifier_core,
-        build_end_to_end,
-        make_vectorizer,
-    )
-
     if config.ensemble_size < 1:
         raise ShowcaseError("--ensemble-size must be at least 1")
     keras.utils.set_random_seed(config.seed)
     splits = load_splits(config.data, config.seed)
-    policy = set_precision(config.mixed_precision)
-    strategy = make_strategy(config.strategy)
 
     tokenizer = SentenceTokenizer(config.max_length)
     vectorizer = make_vectorizer(config.max_tokens)
@@ -99,81 +71,74 @@ def train(config: SentimentTrainConfig) -> Path:
     )
     vocabulary_size = vectorizer.vocabulary_size()
 
-    global_batch = config.batch_size * strategy.num_replicas_in_sync
-    train_data = _dataset(splits["train"], tokenizer, vectorizer, global_batch, config.seed)
-    dev_data = _dataset(splits["dev"], tokenizer, vectorizer, global_batch, None)
-
-    cores, member_dev_accuracy, best_epochs = [], [], []
-    started = time.perf_counter()
-    for member in range(config.ensemble_size):
-        seed = config.seed + member
-        keras.utils.set_random_seed(seed)
-        if config.verbose:
-            print(f"ensemble member {member + 1}/{config.ensemble_size} (seed {seed})")
-        with strategy.scope():
-            core = build_classifier_core(
-                vocabulary_size,
-                config.embedding_dim,
-                config.subword_dim,
-                config.subword_buckets,
-                config.lstm_units,
-                config.word_dropout,
-                config.dropout,
-                seed,
-                name=f"bilstm_classifier_{member + 1}",
-            )
-            core.compile(
-                optimizer=keras.optimizers.Adam(config.learning_rate),
-                loss="binary_crossentropy",
-                metrics=["accuracy"],
-            )
-        history = core.fit(
-            train_data,
-            validation_data=dev_data,
-            epochs=config.epochs,
-            verbose=config.verbose,
-            shuffle=False,  # the tf.data pipeline already reshuffles every epoch
-            callbacks=[
-                keras.callbacks.EarlyStopping(
-                    monitor="val_accuracy",
-                    mode="max",
-                    patience=config.patience,
-                    restore_best_weights=True,
-                )
-            ],
-        )
-        dev_curve = history.history["val_accuracy"]
-        member_dev_accuracy.append(round(float(max(dev_curve)), 4))
-        best_epochs.append(dev_curve.index(max(dev_curve)) + 1)
-        cores.append(core)
-    training_time = time.perf_counter() - started
-    keras.mixed_precision.set_global_policy("float32")
-
-    # Fresh, uncompiled copies: a compiled core would save its Adam moments too (3x the file size).
-    inference_cores = []
-    for core in cores:
-        copy = build_classifier_core(
+    def core(member: int, dropout: bool):
+        return build_classifier_core(
             vocabulary_size,
             config.embedding_dim,
             config.subword_dim,
             config.subword_buckets,
             config.lstm_units,
-            0.0,
-            0.0,
-            name=core.name,
+            config.word_dropout if dropout else 0.0,
+            config.dropout if dropout else 0.0,
+            config.seed + member,
+            name=f"bilstm_classifier_{member + 1}",
         )
-        copy.set_weights(core.get_weights())
-        inference_cores.append(copy)
-    model = build_end_to_end(tokenizer, vectorizer, inference_cores)
+
+    trained, member_dev_accuracy, best_epochs = [], [], []
+    started = time.perf_counter()
+    with training.training_session(config) as session:
+        global_batch = session.global_batch(config.batch_size)
+        train_data = _dataset(splits["train"], tokenizer, vectorizer, global_batch, config.seed)
+        dev_data = _dataset(splits["dev"], tokenizer, vectorizer, global_batch, None)
+        for member in range(config.ensemble_size):
+            seed = config.seed + member
+            keras.utils.set_random_seed(seed)
+            if config.verbose:
+                print(f"ensemble member {member + 1}/{config.ensemble_size} (seed {seed})")
+            with session.scope():
+                member_core = core(member, dropout=True)
+                member_core.compile(
+                    optimizer=keras.optimizers.Adam(config.learning_rate),
+                    loss="binary_crossentropy",
+                    metrics=["accuracy"],
+                )
+            history = member_core.fit(
+                train_data,
+                validation_data=dev_data,
+                epochs=config.epochs,
+                verbose=config.verbose,
+                shuffle=False,  # the tf.data pipeline already reshuffles every epoch
+                callbacks=[
+                    keras.callbacks.EarlyStopping(
+                        monitor="val_accuracy",
+                        mode="max",
+                        patience=config.patience,
+                        restore_best_weights=True,
+                    )
+                ],
+            )
+            dev_curve = history.history["val_accuracy"]
+            member_dev_accuracy.append(round(float(max(dev_curve)), 4))
+            best_epochs.append(dev_curve.index(max(dev_curve)) + 1)
+            trained.append(member_core)
+    training_time = time.perf_counter() - started
+    cores = [
+        training.inference_copy(each, lambda member=member: core(member, dropout=False))
+        for member, each in enumerate(trained)
+    ]
+
+    model = build_end_to_end(tokenizer, vectorizer, cores)
     classifier = SentimentClassifier(model)
     test = splits["test"]
     accuracy = accuracy_of(classifier, test)
     dev_accuracy = accuracy_of(classifier, splits["dev"])
     data_arg = f" --data {config.data}" if config.data else ""
-    card = checkpoints.ModelCard(
-        demo=DEMO,
-        name=CHECKPOINT_NAME,
+    card = training.model_card(
+        DEMO,
+        CHECKPOINT_NAME,
+        config,
         paper=PAPER,
+        policy=session.policy,
         dataset={
             "name": _dataset_name(config.data),
             "train": f"{splits['train'].source} ({len(splits['train']):,} sentences)",
@@ -189,23 +154,13 @@ def train(config: SentimentTrainConfig) -> Path:
         notes=NOTES.format(members=config.ensemble_size),
         train_command=f"showcase train {DEMO}{data_arg}",
         evaluate_command=f"showcase evaluate {DEMO}{data_arg} --json",
-        training_time_s=round(training_time, 1),
-        hardware=checkpoints.hardware_summary(),
-        hyperparameters={
-            **{
-                k: v
-                for k, v in dataclasses.asdict(config).items()
-                if k not in ("data", "out", "verbose")
-            },
-            "vocabulary_size": vocabulary_size,
-            "precision_policy": policy,
-            "best_epochs": best_epochs,
-            "member_dev_accuracy": member_dev_accuracy,
-            "dev_accuracy": round(dev_accuracy, 4),
-        },
+        training_time_s=training_time,
+        vocabulary_size=vocabulary_size,
+        best_epochs=best_epochs,
+        member_dev_accuracy=member_dev_accuracy,
+        dev_accuracy=round(dev_accuracy, 4),
     )
-    out_dir = Path(config.out) if config.out else checkpoints.user_checkpoint_dir(DEMO)
-    return checkpoints.save(model, card, out_dir)
+    return training.save_checkpoint(model, card, DEMO, config)
 
 
 def _dataset_name(data: str | None) -> str:
@@ -216,34 +171,3 @@ def _dataset_name(data: str | None) -> str:
     if data == "imdb" or (data and (Path(data) / "train" / "pos").is_dir()):
         return "IMDB movie reviews (Maas et al. 2011)"
     return f"labelled TSV {data}"
-
-
-def accuracy_of(
-    classifier: SentimentClassifier, data: LabelledTexts, batch_size: int = 256
-) -> float:
-    import numpy as np
-
-    probabilities = np.concatenate(
-        [
-            classifier.positive_probabilities(data.texts[start : start + batch_size])
-            for start in range(0, len(data), batch_size)
-        ]
-    )
-    predicted = (probabilities >= 0.5).astype(int)
-    return float((predicted == np.asarray(data.labels)).mean())
-
-
-def evaluate(checkpoint: str | None = None, data: str | None = None) -> dict:
-    """Recompute the card's metric: accuracy on the test split of ``data`` (default SST-2)."""
-    classifier = SentimentClassifier.from_pretrained(checkpoint=checkpoint)
-    test = load_eval_split(data, "test")
-    accuracy = accuracy_of(classifier, test)
-    card_value = classifier.card.metric.get("value") if classifier.card else None
-    return {
-        "demo": DEMO,
-        "checkpoint": str(classifier.path),
-        "metric": "accuracy",
-        "split": f"{test.source} ({len(test):,} sentences)",
-        "value": round(accuracy, 4),
-        "card_value": card_value,
-    }

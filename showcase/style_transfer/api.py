@@ -10,6 +10,7 @@ import tensorflow as tf
 from PIL import Image
 
 from showcase.images import fit_within, open_image
+from showcase.lazy import LazyByKey
 from showcase.pretrained import Pretrained
 from showcase.style_transfer.gatys import GatysSettings, Progress, optimise
 from showcase.style_transfer.loss_networks import LossNetwork
@@ -17,6 +18,9 @@ from showcase.style_transfer.model import stylize_array
 
 DEMO = "style_transfer"
 CHECKPOINT_NAME = "starry_night"
+_LOSS_NETWORKS = LazyByKey(
+    lambda key: LossNetwork.best_available(key[0]) if key[1] else LossNetwork(key[0])
+)
 
 
 class StyleTransfer(Pretrained):
@@ -64,8 +68,6 @@ class StyleTransfer(Pretrained):
         """(height, width, 3) uint8 array -> stylised array of the same size (video frames)."""
         return stylize_array(self._forward, rgb)
 
-    _networks: dict[tuple[str, bool], LossNetwork] = {}
-
     @classmethod
     def loss_network(cls, name: str = "squeezenet", fallback: bool = True) -> LossNetwork:
         """The loss network ``name``, built once per process.
@@ -73,10 +75,7 @@ class StyleTransfer(Pretrained):
         When its weights cannot be had: with ``fallback`` the best available one instead (its
         ``spec.name`` says which), else a ShowcaseError that says why.
         """
-        key = (name, fallback)
-        if key not in cls._networks:
-            cls._networks[key] = LossNetwork.best_available(name) if fallback else LossNetwork(name)
-        return cls._networks[key]
+        return _LOSS_NETWORKS.get((name, fallback))
 
     @classmethod
     def optimize_steps(

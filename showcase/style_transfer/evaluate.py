@@ -17,8 +17,11 @@ from pathlib import Path
 import numpy as np
 
 from showcase.errors import DataError
+from showcase.images import open_image
+from showcase.style_transfer.api import DEMO, StyleTransfer
+from showcase.style_transfer.loss_networks import LossNetwork
+from showcase.training import evaluation_row
 
-DEMO = "style_transfer"
 EVAL_SIZE = 256  # longer side of every held-out photo, in pixels
 GATYS_PHOTOS = 4  # photos per style also optimised with Gatys (seconds each)
 GATYS_ITERATIONS = 300
@@ -132,32 +135,32 @@ def score_style(style, painting: np.ndarray, photos, network, gatys_photos: int 
 def evaluate(
     checkpoint: str | None = None, data: str | None = None, paintings: str | None = None
 ) -> dict:
-    from showcase.images import open_image
-    from showcase.style_transfer.api import StyleTransfer
-    from showcase.style_transfer.loss_networks import LossNetwork
-
     if not data:
         raise DataError(
             "give a folder of held-out photos with --data DIR "
             "(the shipped styles were measured on BSDS500/test)"
         )
-    styles = StyleTransfer.available_styles(checkpoint)
-    if not styles:
-        raise DataError("no fast style checkpoint found; train one with `showcase train`")
+    styles = StyleTransfer.installed(checkpoint)
     photos = load_photos(data)
     network = LossNetwork.best_available("squeezenet")
     results = []
-    for name, path in styles.items():
-        style = StyleTransfer.load(path)
+    for name, style in styles.items():
         painting = np.asarray(open_image(_painting_for(style.card, paintings)), np.float32)
-        results.append(
-            {
-                "demo": DEMO,
-                "style": name,
-                "checkpoint": str(path),
-                "split": split_label(data, len(photos)),
-                **score_style(style, painting, photos, network),
-                "card_value": style.card.metric.get("value") if style.card else None,
-            }
-        )
+        scores = score_style(style, painting, photos, network)
+        metric, value = scores.pop("metric"), scores.pop("value")
+        split = split_label(data, len(photos))
+        results.append(evaluation_row(style, metric, split, value, style=name, **scores))
     return {"demo": DEMO, "results": results}
+
+
+def describe(row: dict) -> list[str]:
+    """The lines `showcase evaluate` prints under a style's score."""
+    paired = row.get("paired_with_gatys")
+    if not paired:
+        return [f"content loss {row['content_loss']}"]
+    return [
+        f"content loss {row['content_loss']}; on {paired['photos']} of the photos: "
+        f"fast style {paired['fast_style']} / content {paired['fast_content']} vs "
+        f"Gatys ({paired['gatys_iterations']} steps) style {paired['gatys_style']} / "
+        f"content {paired['gatys_content']}"
+    ]

@@ -22,6 +22,8 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
+from showcase.style_transfer.presets import SHIPPED
+
 PACKAGE = "showcase.style_transfer"
 
 
@@ -71,7 +73,11 @@ def _upsample_block(x, filters, name):
     return _conv_block(x, filters, 3, name=name)
 
 
-def build_transformer(width: float = 1.0, residual_blocks: int = 5, name: str = "transformer"):
+def build_transformer(
+    width: float = SHIPPED.width,
+    residual_blocks: int = SHIPPED.residual_blocks,
+    name: str = "transformer",
+):
     """RGB in [0, 255], any size divisible by 4 -> stylised RGB in [0, 255], same size."""
     channels = [max(8, int(round(c * width))) for c in (32, 64, 128)]
     image = keras.Input(shape=(None, None, 3), name="image")

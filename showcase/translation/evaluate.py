@@ -7,17 +7,18 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from showcase import checkpoints
-from showcase.translation import corpora
+import sacrebleu
 
-DEMO = "translation"
+from showcase.errors import DataError
+from showcase.training import evaluation_row, record_metric
+from showcase.translation import corpora
+from showcase.translation.api import DEMO, Translator
+
 BEAM_SIZE = 4
 
 
 def corpus_scores(hypotheses: list[str], references: list[list[str]]) -> dict:
     """BLEU (cased and lowercased) and chrF; sentences may have different numbers of references."""
-    import sacrebleu
-
     most = max(len(refs) for refs in references)
     # sacreBLEU takes one stream per reference position; a missing reference is None.
     streams = [[refs[i] if i < len(refs) else None for refs in references] for i in range(most)]
@@ -67,14 +68,8 @@ def score_translator(translator, multi30k_folder=None, tatoeba_file=None) -> dic
 
 def record_evaluation(path: Path, multi30k_folder=None, tatoeba_file=None) -> dict:
     """Score a checkpoint and write the figures into its card."""
-    from showcase.translation.api import Translator
-
-    translator = Translator(checkpoints.load_model(path, DEMO), path)
-    metric = score_translator(translator, multi30k_folder, tatoeba_file)
-    card_path = checkpoints.card_path_for(path)
-    card = checkpoints.ModelCard.read(card_path)
-    card.metric = metric
-    card.write(card_path)
+    metric = score_translator(Translator.load(path), multi30k_folder, tatoeba_file)
+    record_metric(path, metric)
     return metric
 
 
@@ -89,9 +84,6 @@ def evaluate(
     ``data``: a Multi30k folder (default: download); ``tatoeba``: the ManyThings file (default: the
     one the card names, when it is on this machine; else the Tatoeba score is left out).
     """
-    from showcase.errors import DataError
-    from showcase.translation.api import Translator
-
     pairs = [pair] if pair else list(corpora.PAIRS)
     for each in pairs:
         corpora.check_pair(each)
@@ -109,21 +101,33 @@ def evaluate(
             tatoeba_file = None
         metric = score_translator(translator, data, tatoeba_file)
         results.append(
-            {
-                **metric,
-                "demo": DEMO,
-                "name": each,
-                "checkpoint": str(translator.path),
-                "metric": metric["name"],
-                "split": metric["multi30k_test2016"]["split"],
-                "card_value": card.metric.get("value") if card else None,
-                "card_tatoeba_bleu": (
+            evaluation_row(
+                translator,
+                metric["name"],
+                metric["multi30k_test2016"]["split"],
+                metric["value"],
+                **{k: v for k, v in metric.items() if k not in ("name", "value")},
+                card_tatoeba_bleu=(
                     (card.metric.get("tatoeba_test") or {}).get("bleu") if card else None
                 ),
-            }
+            )
         )
     if not results:
         raise DataError(
             "no translation checkpoint found; train one with `showcase train translation`"
         )
     return {"demo": DEMO, "results": results}
+
+
+def describe(row: dict) -> list[str]:
+    """The lines `showcase evaluate` prints under a pair's BLEU: each test set's scores."""
+    lines = []
+    for part in ("multi30k_test2016", "tatoeba_test"):
+        scores = row.get(part)
+        if scores:
+            lines.append(
+                f"{scores['split']}: BLEU {scores['bleu']} (lowercased "
+                f"{scores['bleu_lowercase']}), chrF {scores['chrf']}, "
+                f"{scores['sentences']} sentences, beam {scores['beam_size']}"
+            )
+    return lines

@@ -26,6 +26,7 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
+from showcase.translation.presets import SHIPPED
 from showcase.translation.subwords import PAD_ID, Subwords
 
 PACKAGE = "showcase.translation"
@@ -45,13 +46,13 @@ class AttentionSeq2Seq(keras.Model):
         self,
         source_subwords: str,
         target_subwords: str,
-        pair: str = "en-fr",
-        embedding_dim: int = 256,
-        encoder_units: int = 192,
-        decoder_units: int = 384,
-        dropout: float = 0.2,
-        max_source_length: int = 64,
-        max_target_length: int = 80,
+        pair: str = SHIPPED.pair,
+        embedding_dim: int = SHIPPED.embedding_dim,
+        encoder_units: int = SHIPPED.encoder_units,
+        decoder_units: int = SHIPPED.decoder_units,
+        dropout: float = SHIPPED.dropout,
+        max_source_length: int = SHIPPED.max_source_length,
+        max_target_length: int = SHIPPED.max_target_length,
         **kwargs,
     ):
         super().__init__(**kwargs)

@@ -5,63 +5,33 @@ Training can stop (``--max-minutes``) and continue (``--resume``): see :mod:`sho
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from pathlib import Path
 
-from showcase import checkpoints
+import keras
+import numpy as np
+
+from showcase import checkpoints, training
 from showcase.errors import ShowcaseError
 from showcase.resumable import ResumableRun, earlier_epochs, warm_start_card
-from showcase.translation.evaluate import evaluate, record_evaluation  # noqa: F401 - CLI uses it
+from showcase.translation import corpora
+from showcase.translation.api import DEMO
+from showcase.translation.data import batches, count_batches, encode_pairs, load_corpora
+from showcase.translation.evaluate import record_evaluation
+from showcase.translation.model import AttentionSeq2Seq
+from showcase.translation.presets import TranslationTrainConfig
+from showcase.translation.subwords import Subwords
 
-DEMO = "translation"
 PAPER = (
     "Sutskever et al. 2014 (sequence to sequence learning); Luong et al. 2015 (global attention); "
     "Bahdanau et al. 2015 (bidirectional encoder); Kudo 2018 (unigram subwords)"
 )
 
 
-@dataclasses.dataclass
-class TranslationTrainConfig:
-    pair: str = "en-fr"
-    # A folder with Multi30k's raw files (train/val/test_2016_flickr .<lang>.gz); default: download.
-    data: str | None = None
-    # A ManyThings/Anki file for the pair (fra.txt / deu.txt from manythings.org/anki); optional.
-    tatoeba: str | None = None
-    vocabulary_size: int = 6000
-    embedding_dim: int = 256
-    encoder_units: int = 192
-    decoder_units: int = 384
-    dropout: float = 0.3
-    max_source_length: int = 64
-    max_target_length: int = 80
-    epochs: int = 8  # the shipped checkpoints: 8 epochs
-    batch_size: int = 64
-    learning_rate: float = 2e-3
-    # Stop at the end of the epoch during which this many minutes passed (0: no limit); --resume
-    # continues later.
-    max_minutes: float = 0.0
-    resume: bool = False
-    # A finished checkpoint of the same pair to continue from: its subwords and weights, with a
-    # fresh optimizer for ``epochs`` more epochs at ``learning_rate`` (e.g. 5e-4). The card adds
-    # up the epochs and the training time of both runs.
-    warm_start: str | None = None
-    evaluate: bool = True  # score the finished model on the test sets and write it into the card
-    seed: int = 1
-    jit_compile: bool = False  # measured: XLA makes the LSTM steps slower on a CPU
-    strategy: str = "auto"
-    mixed_precision: bool = False
-    name: str | None = None
-    out: str | None = None
-    verbose: int = 1
-
-
 TRAIN_CONFIG = TranslationTrainConfig
 
 
 def build_model(config: TranslationTrainConfig, source_subwords, target_subwords):
-    from showcase.translation.model import AttentionSeq2Seq
-
     return AttentionSeq2Seq(
         source_subwords.to_text(),
         target_subwords.to_text(),
@@ -98,26 +68,15 @@ def _train_command(config: TranslationTrainConfig, earlier) -> str:
 
 
 def train(config: TranslationTrainConfig) -> Path:
-    import keras
-    import numpy as np
-
-    from showcase.distribute import make_strategy, set_precision
-    from showcase.translation import corpora
-    from showcase.translation.data import batches, count_batches, encode_pairs, load_corpora
-    from showcase.translation.subwords import Subwords
-
     corpora.check_pair(config.pair)
     name = config.name or config.pair
-    out_dir = Path(config.out) if config.out else checkpoints.user_checkpoint_dir(DEMO)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = training.output_folder(DEMO, config)
     run = ResumableRun(out_dir, name, DEMO, config.resume)
     keras.utils.set_random_seed(config.seed)
 
     started = time.perf_counter()
     data = load_corpora(config.pair, config.data, config.tatoeba)
     sources, targets = data.training_pairs()
-    policy = set_precision(config.mixed_precision)
-    strategy = make_strategy(config.strategy)
     model = run.load_model()
     earlier = warm_start_card(config.warm_start)
     if model is not None:
@@ -150,46 +109,53 @@ def train(config: TranslationTrainConfig) -> Path:
     data_seconds = time.perf_counter() - started
     train_batches = batches(*encoded, config.batch_size, shuffle=True, seed=config.seed)
     validation_batches = batches(*validation, config.batch_size, shuffle=False)
-    if model is None:
-        with strategy.scope():
-            model = build_model(config, source_subwords, target_subwords)
-            if config.warm_start:
-                model((np.ones((1, 2), "int32"), np.ones((1, 2), "int32")))
-                model.set_weights(warm.get_weights())
-            steps = count_batches(encoded[1], config.batch_size) * config.epochs
-            schedule = keras.optimizers.schedules.CosineDecay(
-                config.learning_rate, steps, alpha=0.05
+
+    def built(model):
+        model((np.ones((1, 2), "int32"), np.ones((1, 2), "int32")))
+        return model
+
+    with training.training_session(config) as session:
+        if model is None:
+            with session.scope():
+                model = build_model(config, source_subwords, target_subwords)
+                if config.warm_start:
+                    built(model).set_weights(warm.get_weights())
+                steps = count_batches(encoded[1], config.batch_size) * config.epochs
+                schedule = keras.optimizers.schedules.CosineDecay(
+                    config.learning_rate, steps, alpha=0.05
+                )
+                model.compile(
+                    optimizer=keras.optimizers.Adam(schedule, clipnorm=5.0),
+                    loss=keras.losses.SparseCategoricalCrossentropy(
+                        from_logits=True, ignore_class=0
+                    ),
+                    jit_compile=config.jit_compile,
+                )
+        if run.epochs_done < config.epochs:
+            model.fit(
+                train_batches,
+                validation_data=validation_batches,
+                validation_steps=count_batches(validation[1], config.batch_size),
+                steps_per_epoch=count_batches(encoded[1], config.batch_size),
+                initial_epoch=run.epochs_done,
+                epochs=config.epochs,
+                verbose=config.verbose,
+                callbacks=run.callbacks(config.max_minutes),
+                shuffle=False,  # the dataset shuffles itself
             )
-            model.compile(
-                optimizer=keras.optimizers.Adam(schedule, clipnorm=5.0),
-                loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0),
-                jit_compile=config.jit_compile,
-            )
-    if run.epochs_done < config.epochs:
-        model.fit(
-            train_batches,
-            validation_data=validation_batches,
-            validation_steps=count_batches(validation[1], config.batch_size),
-            steps_per_epoch=count_batches(encoded[1], config.batch_size),
-            initial_epoch=run.epochs_done,
-            epochs=config.epochs,
-            verbose=config.verbose,
-            callbacks=run.callbacks(config.max_minutes),
-            shuffle=False,  # the dataset shuffles itself
-        )
-    keras.mixed_precision.set_global_policy("float32")
     if run.stopped_early(config.epochs):
         return run.model_path
 
-    # A fresh copy without the optimizer's state: the checkpoint is for inference.
-    inference = type(model).from_config(model.get_config())
-    inference((np.ones((1, 2), "int32"), np.ones((1, 2), "int32")))
-    inference.set_weights(model.get_weights())
+    inference = training.inference_copy(
+        model, lambda: built(type(model).from_config(model.get_config()))
+    )
     history = run.history
-    card = checkpoints.ModelCard(
-        demo=DEMO,
-        name=name,
+    card = training.model_card(
+        DEMO,
+        name,
+        config,
         paper=PAPER,
+        policy=session.policy,
         dataset={
             "train": data.describe(data.train) + f" ({len(encoded[0]):,} pairs)",
             "validation": data.describe(data.validation) + f" ({len(validation[0]):,} pairs)",
@@ -198,34 +164,25 @@ def train(config: TranslationTrainConfig) -> Path:
             "source_subwords": len(source_subwords),
             "target_subwords": len(target_subwords),
         },
-        metric={"name": "not measured", "value": None},
         train_command=_train_command(config, earlier),
         evaluate_command=f"showcase evaluate {DEMO} --pair {config.pair} --json",
-        training_time_s=round(run.seconds + (earlier.training_time_s if earlier else 0), 1),
-        hardware=checkpoints.hardware_summary(),
-        hyperparameters={
-            **{
-                k: v
-                for k, v in dataclasses.asdict(config).items()
-                if k not in ("data", "tatoeba", "out", "verbose", "name", "resume", "warm_start")
-            },
-            "precision_policy": policy,
-            "backend": keras.backend.backend(),
-            "data_preparation_s": round(data_seconds, 1),
-            "epochs_run": run.epochs_done + earlier_epochs(earlier),
-            "warm_start": {
-                "from": Path(config.warm_start).name,
-                "epochs_before": earlier_epochs(earlier),
-                "training_time_s_before": earlier.training_time_s,
-                "learning_rate_before": earlier.hyperparameters.get("learning_rate"),
-            }
-            if earlier
-            else None,
-            "sittings": run.state["sittings"],  # training runs it took (--resume continues one)
-            "weights_stored": "float16-rounded, zip-compressed (float32 at run time)",
-            "final_loss": history[-1].get("loss") if history else None,
-            "final_validation_loss": history[-1].get("val_loss") if history else None,
-        },
+        training_time_s=run.seconds + (earlier.training_time_s if earlier else 0),
+        leave_out=("tatoeba", "name", "resume", "warm_start"),
+        backend=keras.backend.backend(),
+        data_preparation_s=round(data_seconds, 1),
+        epochs_run=run.epochs_done + earlier_epochs(earlier),
+        warm_start={
+            "from": Path(config.warm_start).name,
+            "epochs_before": earlier_epochs(earlier),
+            "training_time_s_before": earlier.training_time_s,
+            "learning_rate_before": earlier.hyperparameters.get("learning_rate"),
+        }
+        if earlier
+        else None,
+        sittings=run.state["sittings"],  # training runs it took (--resume continues one)
+        weights_stored="float16-rounded, zip-compressed (float32 at run time)",
+        final_loss=history[-1].get("loss") if history else None,
+        final_validation_loss=history[-1].get("val_loss") if history else None,
     )
     if earlier is not None and carried_comparisons(earlier):
         card.benchmark = {"comparisons": carried_comparisons(earlier)}

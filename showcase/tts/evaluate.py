@@ -15,17 +15,18 @@ from pathlib import Path
 
 import numpy as np
 
-from showcase import checkpoints
+from showcase.errors import DataError
+from showcase.training import evaluation_row, record_metric
+from showcase.tts import audio
+from showcase.tts.api import DEMO, Synthesizer
+from showcase.tts.corpus import held_out_split, read_ljspeech
+from showcase.tts.intelligibility import alignment_scores, transcribe, word_error_rate
+from showcase.tts.presets import default_corpus_folder
 
-DEMO = "tts"
 SENTENCES = 50
 
 
 def score_synthesizer(synthesizer, corpus_folder, held_out: int, sentences: int = SENTENCES):
-    from showcase.tts import audio
-    from showcase.tts.corpus import held_out_split, read_ljspeech
-    from showcase.tts.intelligibility import alignment_scores, transcribe, word_error_rate
-
     _, held = held_out_split(read_ljspeech(corpus_folder), held_out)
     held = held[:sentences]
     rate = synthesizer.sample_rate
@@ -70,22 +71,17 @@ def score_synthesizer(synthesizer, corpus_folder, held_out: int, sentences: int 
 
 
 def record_evaluation(path: Path, corpus_folder) -> dict:
-    from showcase.tts.api import Synthesizer
-
-    card_path = checkpoints.card_path_for(path)
-    card = checkpoints.ModelCard.read(card_path)
-    synthesizer = Synthesizer(checkpoints.load_model(path, DEMO), path, card)
-    metric = score_synthesizer(synthesizer, corpus_folder, card.dataset["held_out_count"])
-    card.metric = metric
-    card.write(card_path)
+    """Score a checkpoint on its corpus's held-out sentences and write the figures into its card."""
+    synthesizer = Synthesizer.load(path)
+    held_out = synthesizer.card.dataset["held_out_count"]
+    metric = score_synthesizer(synthesizer, corpus_folder, held_out)
+    record_metric(path, metric)
     return metric
 
 
 def corpus_folder(data: str | None, card) -> Path:
     """``--data`` when given, else the card's corpus folder when it is on this machine, else the
     folder ``showcase train tts --make-corpus`` speaks into by default."""
-    from showcase.tts.train import default_corpus_folder
-
     if data:
         return Path(data).expanduser()
     recorded = Path(card.dataset.get("corpus", "")) if card else None
@@ -96,15 +92,8 @@ def corpus_folder(data: str | None, card) -> Path:
 
 def evaluate(checkpoint: str | None = None, data: str | None = None) -> dict:
     """Recompute the card's figures; ``data``: the corpus folder (default: the card's)."""
-    from showcase.errors import DataError
-    from showcase.tts.api import Synthesizer
-
-    found = checkpoints.available(DEMO, checkpoint)
-    if not found:
-        raise DataError("no tts checkpoint found; train one with `showcase train tts`")
     results = []
-    for name, path in found.items():
-        synthesizer = Synthesizer.load(path)
+    for synthesizer in Synthesizer.installed(checkpoint).values():
         card = synthesizer.card
         folder = corpus_folder(data, card)
         if not (folder / "metadata.csv").is_file():
@@ -115,13 +104,12 @@ def evaluate(checkpoint: str | None = None, data: str | None = None) -> dict:
         held_out = card.dataset.get("held_out_count", 100) if card else 100
         metric = score_synthesizer(synthesizer, folder, held_out)
         results.append(
-            {
-                **metric,
-                "demo": DEMO,
-                "name": name,
-                "checkpoint": str(path),
-                "metric": metric["name"],
-                "card_value": card.metric.get("value") if card else None,
-            }
+            evaluation_row(
+                synthesizer,
+                metric["name"],
+                metric["split"],
+                metric["value"],
+                **{k: v for k, v in metric.items() if k not in ("name", "value", "split")},
+            )
         )
     return {"demo": DEMO, "results": results}

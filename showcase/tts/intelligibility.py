@@ -27,6 +27,7 @@ import threading
 import numpy as np
 
 from showcase.errors import InputError, ShowcaseError
+from showcase.lazy import once
 from showcase.tts.text import normalize
 
 RECOGNISER_RATE = 16000
@@ -48,8 +49,8 @@ class RecognizerUnavailableError(ShowcaseError):
     """The offline speech recogniser (pocketsphinx) is not installed or cannot start."""
 
 
-_lock = threading.Lock()
-_decoder = None
+# One decoder per process; it keeps state between calls, so one utterance at a time.
+_decoding = threading.Lock()
 
 
 @functools.cache
@@ -62,22 +63,20 @@ def recognizer_available() -> bool:
     return True
 
 
-def _get_decoder():
-    """The process's one decoder; call with ``_lock`` held."""
-    global _decoder
-    if _decoder is None:
-        try:
-            import pocketsphinx
-        except ImportError:
-            raise RecognizerUnavailableError(POCKETSPHINX_MISSING) from None
-        try:
-            # The defaults are the bundled en-us acoustic model, dictionary and language model.
-            _decoder = pocketsphinx.Decoder(loglevel="FATAL", samprate=RECOGNISER_RATE)
-        except (RuntimeError, ValueError) as exc:
-            raise RecognizerUnavailableError(
-                f"pocketsphinx could not load its English model ({exc})"
-            ) from None
-    return _decoder
+@once
+def _decoder():
+    """The process's one decoder (built on first use; a failure is retried next time)."""
+    try:
+        import pocketsphinx  # an optional dependency: a clear message when it is missing
+    except ImportError:
+        raise RecognizerUnavailableError(POCKETSPHINX_MISSING) from None
+    try:
+        # The defaults are the bundled en-us acoustic model, dictionary and language model.
+        return pocketsphinx.Decoder(loglevel="FATAL", samprate=RECOGNISER_RATE)
+    except (RuntimeError, ValueError) as exc:
+        raise RecognizerUnavailableError(
+            f"pocketsphinx could not load its English model ({exc})"
+        ) from None
 
 
 def _to_pcm16(waveform, sample_rate: int) -> bytes | None:
@@ -120,8 +119,8 @@ def transcribe(waveform: np.ndarray, sample_rate: int) -> str:
     Raises ``RecognizerUnavailableError`` when pocketsphinx is not installed.
     """
     pcm = _to_pcm16(waveform, sample_rate)
-    with _lock:
-        decoder = _get_decoder()
+    with _decoding:
+        decoder = _decoder()
         if pcm is None:
             return ""
         decoder.start_utt()

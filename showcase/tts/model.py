@@ -32,34 +32,14 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
+from showcase.tts.presets import SHIPPED
+
 PACKAGE = "showcase.tts"
 MASKED = -1e9
 ENCODERS = ("cbhg", "conv")
 # "mel": Tacotron 2's residual post-net, which refines the decoder's mel frames (synthesis then
 # inverts the mel filterbank); the other two predict a linear spectrogram as Tacotron does.
 POSTNETS = ("cbhg", "conv", "mel")
-
-
-@keras.saving.register_keras_serializable(package=PACKAGE)
-class Prenet(layers.Layer):
-    """Two ReLU layers with dropout that stays on at inference (Tacotron 2 §2.4): without it the
-    decoder copies its own previous output and drifts."""
-
-    def __init__(self, units=(256, 128), rate=0.5, **kwargs):
-        super().__init__(**kwargs)
-        self.units, self.rate = tuple(units), rate
-        self.dense = [
-            layers.Dense(u, activation="relu", name=f"fc{i}") for i, u in enumerate(units)
-        ]
-        self.dropout = layers.Dropout(rate)
-
-    def call(self, x):
-        for dense in self.dense:
-            x = self.dropout(dense(x), training=True)
-        return x
-
-    def get_config(self):
-        return {**super().get_config(), "units": list(self.units), "rate": self.rate}
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
@@ -160,20 +140,20 @@ class Tacotron(keras.Model):
         symbols: int,
         n_mels: int = 80,
         n_linear: int = 513,
-        reduction: int = 3,
-        encoder: str = "cbhg",
-        postnet: str = "cbhg",
-        embedding_dim: int = 128,
-        decoder_units: int = 256,
-        attention_units: int = 128,
+        reduction: int = SHIPPED.reduction,
+        encoder: str = SHIPPED.encoder,
+        postnet: str = SHIPPED.postnet,
+        embedding_dim: int = SHIPPED.embedding_dim,
+        decoder_units: int = SHIPPED.decoder_units,
+        attention_units: int = SHIPPED.attention_units,
         prenet_units: tuple = (128, 64),
         location_filters: int = 16,
         location_kernel: int = 15,
         guided_sigma: float = 0.2,
-        guided_weight: float = 1.0,
-        postnet_channels: int = 256,
+        guided_weight: float = SHIPPED.guided_weight,
+        postnet_channels: int = SHIPPED.postnet_channels,
         audio: dict | None = None,
-        text_units: str = "characters",
+        text_units: str = SHIPPED.text_units,
         phoneme_voice: str = "en-us",
         **kwargs,
     ):

@@ -9,71 +9,39 @@ so evaluation finds the same ones), and can stop (``--max-minutes``) and continu
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from pathlib import Path
 
-from showcase import checkpoints
+import keras
+
+from showcase import checkpoints, training
 from showcase.errors import DataError
 from showcase.resumable import ResumableRun, earlier_epochs, warm_start_card
-from showcase.tts.evaluate import evaluate, record_evaluation  # noqa: F401 - the CLI finds it here
+from showcase.tts import audio
+from showcase.tts.api import DEMO
+from showcase.tts.corpus import (
+    corpus_texts,
+    espeak_version,
+    held_out_split,
+    make_espeak_corpus,
+    read_ljspeech,
+)
+from showcase.tts.evaluate import record_evaluation
+from showcase.tts.features import batches, count_batches, load_examples
+from showcase.tts.frontend import FrontEnd
+from showcase.tts.model import Tacotron
+from showcase.tts.presets import TTSTrainConfig, default_corpus_folder
 
-DEMO = "tts"
 PAPER = (
     "Wang et al. 2017 (Tacotron); Shen et al. 2018 (Tacotron 2: location-sensitive attention, "
     "stop token); Tachibana et al. 2017 (guided attention)"
 )
 
 
-@dataclasses.dataclass
-class TTSTrainConfig:
-    """The defaults train the shipped voice (``models/tts/espeak_tacotron``): Tacotron 2's conv
-    encoder and mel post-net, five frames a step, 21 epochs of 20,000 short sentences."""
-
-    data: str | None = None  # an LJSpeech-format folder (default: the espeak corpus folder)
-    make_corpus: str | None = None  # speak these sentences with espeak-ng into --data first
-    corpus_sentences: int = 20000
-    corpus_max_chars: int = 60
-    held_out: int = 100
-    # "phonemes": espeak-ng's IPA for the text (the shipped voice); "characters": as Tacotron.
-    text_units: str = "phonemes"
-    encoder: str = "conv"
-    postnet: str = "mel"
-    reduction: int = 5
-    embedding_dim: int = 128
-    decoder_units: int = 256
-    attention_units: int = 128
-    guided_weight: float = 1.0
-    postnet_channels: int = 128
-    epochs: int = 21
-    batch_size: int = 32
-    learning_rate: float = 1e-3
-    max_minutes: float = 0.0
-    resume: bool = False
-    # Continue a finished checkpoint (its architecture and weights) with a fresh optimizer for
-    # ``epochs`` more epochs; the card adds up both runs' epochs, steps and time. A checkpoint
-    # that read other text units lends every weight but its symbol embedding.
-    warm_start: str | None = None
-    evaluate: bool = True
-    seed: int = 1
-    jit_compile: bool = False
-    strategy: str = "auto"
-    mixed_precision: bool = False
-    name: str | None = None
-    out: str | None = None
-    verbose: int = 1
-
-
 TRAIN_CONFIG = TTSTrainConfig
 
 
-def default_corpus_folder() -> Path:
-    return checkpoints.user_data_dir() / "tts" / "espeak-corpus"
-
-
 def prepare_corpus(config: TTSTrainConfig) -> Path:
-    from showcase.tts.corpus import corpus_texts, make_espeak_corpus
-
     folder = Path(config.data).expanduser() if config.data else default_corpus_folder()
     if config.make_corpus:
         texts = corpus_texts(
@@ -92,35 +60,22 @@ def prepare_corpus(config: TTSTrainConfig) -> Path:
 def train_command(config: TTSTrainConfig, earlier=None) -> str:
     """The command line that repeats this run: every setting that differs from the defaults,
     after the earlier checkpoint's own command for a warm start."""
-    defaults = TTSTrainConfig()
-    words = [
-        f"{earlier.train_command}; then showcase train {DEMO}"
-        if earlier
-        else f"showcase train {DEMO}"
-    ]
-    if config.make_corpus:
-        words.append("--make-corpus SENTENCES_FILE")
-    if config.data:
-        words.append("--data CORPUS_DIR")
-    for field in dataclasses.fields(config):
-        if field.name in ("data", "make_corpus", "out", "verbose", "name", "resume", "evaluate"):
-            continue
-        value = getattr(config, field.name)
-        if field.name == "warm_start" and value:
-            value = Path(value).name
-        if value != getattr(defaults, field.name):
-            flag = "--" + field.name.replace("_", "-")
-            if isinstance(value, bool):
-                words.append(flag if value else "--no-" + flag[2:])
-            else:
-                words.append(f"{flag} {value}")
-    return " ".join(words)
+    command = training.command_line(
+        "train",
+        DEMO,
+        config,
+        placeholders={
+            "make_corpus": "SENTENCES_FILE",
+            "data": "CORPUS_DIR",
+            "warm_start": lambda path: Path(path).name,
+        },
+        leave_out=("out", "verbose", "name", "resume", "evaluate"),
+    )
+    return f"{earlier.train_command}; then {command}" if earlier else command
 
 
 def build(model):
     """Create the model's weights with a one-step call, so weights can be copied into it."""
-    import keras
-
     model(
         {
             "text": keras.ops.ones((1, 2), "int32"),
@@ -169,132 +124,112 @@ def _model_config(config: TTSTrainConfig, warm, audio_config, symbols: int) -> d
 
 
 def train(config: TTSTrainConfig) -> Path:
-    import keras
-
-    from showcase.distribute import make_strategy, set_precision
-    from showcase.tts import audio
-    from showcase.tts.corpus import espeak_version, held_out_split, read_ljspeech
-    from showcase.tts.features import batches, count_batches, load_examples
-    from showcase.tts.frontend import FrontEnd
-    from showcase.tts.model import Tacotron
-
     name = config.name or "espeak_tacotron"
-    out_dir = Path(config.out) if config.out else checkpoints.user_checkpoint_dir(DEMO)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = training.output_folder(DEMO, config)
     keras.utils.set_random_seed(config.seed)
     started = time.perf_counter()
     folder = prepare_corpus(config)
-    training, held_out = held_out_split(read_ljspeech(folder), config.held_out)
+    train_set, held_out = held_out_split(read_ljspeech(folder), config.held_out)
     earlier = warm_start_card(config.warm_start)
     warm = checkpoints.load_model(Path(config.warm_start), DEMO) if earlier else None
     # A warm start keeps the spectrogram settings its weights were trained on.
     audio_config = audio.AudioConfig.from_dict(warm.audio) if warm else audio.AudioConfig()
     front_end = FrontEnd(config.text_units)
-    examples = load_examples(training, folder, audio_config, front_end=front_end)
+    examples = load_examples(train_set, folder, audio_config, front_end=front_end)
     data_seconds = time.perf_counter() - started
 
     run = ResumableRun(out_dir, name, DEMO, config.resume)
-    policy = set_precision(config.mixed_precision)
-    model = run.load_model()
     steps = count_batches(examples, config.batch_size)
-    if model is None:
-        with make_strategy(config.strategy).scope():
-            model = Tacotron.from_config(
-                _model_config(config, warm, audio_config, len(front_end.symbols))
-            )
-            if warm:
-                fresh = carry_weights(warm, build(model))
-                if fresh:
-                    print("starting afresh (other text units): " + ", ".join(fresh))
-            model.compile(
-                optimizer=keras.optimizers.Adam(
-                    keras.optimizers.schedules.CosineDecay(
-                        config.learning_rate, steps * config.epochs, alpha=0.1
+    with training.training_session(config) as session:
+        model = run.load_model()
+        if model is None:
+            with session.scope():
+                model = Tacotron.from_config(
+                    _model_config(config, warm, audio_config, len(front_end.symbols))
+                )
+                if warm:
+                    fresh = carry_weights(warm, build(model))
+                    if fresh:
+                        print("starting afresh (other text units): " + ", ".join(fresh))
+                model.compile(
+                    optimizer=keras.optimizers.Adam(
+                        keras.optimizers.schedules.CosineDecay(
+                            config.learning_rate, steps * config.epochs, alpha=0.1
+                        ),
+                        clipnorm=1.0,
                     ),
-                    clipnorm=1.0,
+                    jit_compile=config.jit_compile,
+                )
+        else:
+            print(f"resuming {name} after epoch {run.epochs_done} ({run.seconds:.0f} s)")
+        if run.epochs_done < config.epochs:
+            model.fit(
+                batches(
+                    examples,
+                    config.batch_size,
+                    model.reduction,
+                    shuffle=True,
+                    seed=config.seed,
+                    linear=model.predicts_linear,
                 ),
-                jit_compile=config.jit_compile,
+                steps_per_epoch=steps,
+                initial_epoch=run.epochs_done,
+                epochs=config.epochs,
+                verbose=config.verbose,
+                callbacks=run.callbacks(config.max_minutes),
+                shuffle=False,
             )
-    else:
-        print(f"resuming {name} after epoch {run.epochs_done} ({run.seconds:.0f} s)")
-    if run.epochs_done < config.epochs:
-        model.fit(
-            batches(
-                examples,
-                config.batch_size,
-                model.reduction,
-                shuffle=True,
-                seed=config.seed,
-                linear=model.predicts_linear,
-            ),
-            steps_per_epoch=steps,
-            initial_epoch=run.epochs_done,
-            epochs=config.epochs,
-            verbose=config.verbose,
-            callbacks=run.callbacks(config.max_minutes),
-            shuffle=False,
-        )
-    keras.mixed_precision.set_global_policy("float32")
     if run.stopped_early(config.epochs):
         return run.model_path
 
-    inference = build(Tacotron.from_config(model.get_config()))
-    inference.set_weights(model.get_weights())
+    inference = training.inference_copy(
+        model, lambda: build(Tacotron.from_config(model.get_config()))
+    )
     history = run.history
     frames = sum(len(example.mel) for example in examples)
     hours = frames * audio_config.hop_length / audio_config.sample_rate / 3600
-    card = checkpoints.ModelCard(
-        demo=DEMO,
-        name=name,
+    card = training.model_card(
+        DEMO,
+        name,
+        config,
         paper=PAPER,
+        policy=session.policy,
         dataset={
             "corpus": str(folder.resolve()),
             "train": f"{len(examples):,} clips ({hours:.2f} h)",
             "held_out": f"{len(held_out)} clips never trained on (hash of seed and ID)",
             "held_out_count": config.held_out,
         },
-        metric={"name": "not measured", "value": None},
         train_command=train_command(config, earlier),
-        evaluate_command=f"showcase evaluate {DEMO} --json",
-        training_time_s=round(run.seconds + (earlier.training_time_s if earlier else 0), 1),
-        hardware=checkpoints.hardware_summary(),
-        hyperparameters={
-            **{
-                k: v
-                for k, v in dataclasses.asdict(config).items()
-                if k
-                not in ("data", "make_corpus", "out", "verbose", "name", "resume", "warm_start")
-            },
-            "precision_policy": policy,
-            "backend": keras.backend.backend(),
-            "data_preparation_s": round(data_seconds, 1),
-            "epochs_run": run.epochs_done + earlier_epochs(earlier),
-            "steps": run.epochs_done * steps
-            + (earlier.hyperparameters.get("steps", 0) if earlier else 0),
-            "sittings": run.state["sittings"],
-            **({"espeak_ng": espeak_version()} if model.text_units == "phonemes" else {}),
-            # What was trained (a warm start keeps the earlier checkpoint's architecture).
-            "model": {
-                "text_units": model.text_units,
-                "phoneme_voice": model.phoneme_voice if model.text_units == "phonemes" else None,
-                "encoder": model.encoder_kind,
-                "postnet": model.postnet_kind,
-                "reduction": model.reduction,
-                "postnet_channels": model.postnet_channels,
-                "decoder_units": model.decoder_units,
-            },
-            **(
-                {
-                    "warm_start": Path(config.warm_start).name,
-                    "epochs_before": earlier_epochs(earlier),
-                    "training_time_s_before": earlier.training_time_s,
-                }
-                if earlier
-                else {}
-            ),
-            "first_epoch_loss": history[0].get("loss") if history else None,
-            "final_loss": history[-1].get("loss") if history else None,
+        training_time_s=run.seconds + (earlier.training_time_s if earlier else 0),
+        leave_out=("make_corpus", "name", "resume", "warm_start"),
+        backend=keras.backend.backend(),
+        data_preparation_s=round(data_seconds, 1),
+        epochs_run=run.epochs_done + earlier_epochs(earlier),
+        steps=run.epochs_done * steps + (earlier.hyperparameters.get("steps", 0) if earlier else 0),
+        sittings=run.state["sittings"],
+        **({"espeak_ng": espeak_version()} if model.text_units == "phonemes" else {}),
+        # What was trained (a warm start keeps the earlier checkpoint's architecture).
+        model={
+            "text_units": model.text_units,
+            "phoneme_voice": model.phoneme_voice if model.text_units == "phonemes" else None,
+            "encoder": model.encoder_kind,
+            "postnet": model.postnet_kind,
+            "reduction": model.reduction,
+            "postnet_channels": model.postnet_channels,
+            "decoder_units": model.decoder_units,
         },
+        **(
+            {
+                "warm_start": Path(config.warm_start).name,
+                "epochs_before": earlier_epochs(earlier),
+                "training_time_s_before": earlier.training_time_s,
+            }
+            if earlier
+            else {}
+        ),
+        first_epoch_loss=history[0].get("loss") if history else None,
+        final_loss=history[-1].get("loss") if history else None,
     )
     path = checkpoints.save(inference, card, out_dir)
     run.finish()
