@@ -99,6 +99,13 @@ class Pretrained:
         return checkpoints.available(cls.DEMO, checkpoint)
 
     @classmethod
+    def card_for(cls, name: str | None = None, *, checkpoint: str | Path | None = None):
+        """The model card of the checkpoint :meth:`from_pretrained` would load, without loading
+        it; None when there is no such checkpoint or it has no card."""
+        name = cls.check_name(cls.DEFAULT_NAME if name is None else name)
+        return checkpoints.find_card(cls.DEMO, name, checkpoint)
+
+    @classmethod
     def installed(cls, checkpoint: str | Path | None = None) -> dict[str, Self]:
         """Every checkpoint of :meth:`available`, loaded, by name."""
         found = cls.available(checkpoint)

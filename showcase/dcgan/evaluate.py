@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from showcase.dcgan.api import DEMO, DigitGenerator, digit_classifier
+from showcase.dcgan.api import DigitGenerator, digit_classifier
 from showcase.dcgan.data import load_splits, to_unit_range
 from showcase.dcgan.digit_classifier import logits_and_features
 from showcase.dcgan.model import classes_of
