@@ -22,11 +22,11 @@ Why an espeak-ng corpus
     what this demo needs; the 90 real LJSpeech clips in ``../shared`` serve to check the audio
     pipeline.
 
-espeak-ng licence
-    espeak-ng is GPL-3.0-or-later software. showcase never links to it or imports a binding: it
-    runs the ``espeak-ng`` executable as an external program (one process per sentence, several
-    at once) and reads the wav files it writes. Install it with ``sudo apt-get install espeak-ng``
-    (Debian/Ubuntu) or ``brew install espeak-ng`` (macOS).
+Which espeak-ng
+    :mod:`showcase.tts.espeak` runs it: the system's ``espeak-ng`` program when there is one
+    (``sudo apt-get install espeak-ng``, ``brew install espeak-ng``; one process per sentence,
+    several at once), else the library that the ``espeakng-loader`` wheel bundles (one sentence
+    at a time, as its state is global). espeak-ng is GPL-3.0-or-later software.
 """
 
 from __future__ import annotations
@@ -37,8 +37,6 @@ import json
 import os
 import random
 import re
-import shutil
-import subprocess
 import wave
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -48,17 +46,12 @@ import numpy as np
 
 from showcase.errors import DataError, InputError
 from showcase.textfiles import read_text
+from showcase.tts import espeak
 
-ESPEAK = "espeak-ng"
-ESPEAK_MISSING = (
-    "espeak-ng is not installed; on Debian/Ubuntu: sudo apt-get install espeak-ng "
-    "(macOS: brew install espeak-ng)"
-)
-ESPEAK_RATE = 22050  # what espeak-ng writes; the wavs are checked, never assumed
+ESPEAK_RATE = 22050  # what espeak-ng writes; its audio's rate is checked, never assumed
 ID_PREFIX = "ESPK-"
 SETTINGS_FILE = "espeak.json"  # how the wavs of an espeak corpus were made, for resuming
 _ESPEAK_ID = re.compile(r"ESPK-\d{6}")
-_SECONDS_PER_SENTENCE = 60  # a generous timeout for one espeak-ng call
 
 
 @dataclasses.dataclass
@@ -251,31 +244,13 @@ def _clean(text: str) -> str:
 
 
 def espeak_available() -> bool:
-    """Whether the espeak-ng executable is on PATH."""
-    return shutil.which(ESPEAK) is not None
+    """Whether espeak-ng can run: the program on PATH or the library of espeakng-loader."""
+    return espeak.available()
 
 
 def espeak_version() -> str | None:
-    """espeak-ng's version ("1.51"), or None when it is not installed or does not answer."""
-    exe = shutil.which(ESPEAK)
-    if exe is None:
-        return None
-    try:
-        out = subprocess.run(
-            [exe, "--version"], capture_output=True, text=True, timeout=30, check=True
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    # "eSpeak NG text-to-speech: 1.51  Data at: /usr/lib/x86_64-linux-gnu/espeak-ng-data"
-    match = re.search(r"text-to-speech:\s*(\S+)", out)
-    return match[1] if match else (out.strip() or None)
-
-
-def _espeak_executable() -> str:
-    exe = shutil.which(ESPEAK)
-    if exe is None:
-        raise DataError(ESPEAK_MISSING)
-    return exe
+    """The version of the espeak-ng that runs ("1.51"), or None when there is none."""
+    return espeak.version()
 
 
 def _read_wav(path: Path) -> tuple[np.ndarray, int]:
@@ -327,34 +302,17 @@ def _valid_wav(path: Path, rate: int) -> bool:
     return file_rate == rate and samples.size > 0
 
 
-def _synthesise(exe: str, text: str, path: Path, voice: str, wpm: int, rate: int) -> None:
-    """One espeak-ng call; the wav appears under its final name only when complete."""
+def _synthesise(text: str, path: Path, voice: str, wpm: int, rate: int) -> None:
+    """One sentence spoken; the wav appears under its final name only when complete."""
+    samples, espeak_rate = espeak.speak(text, voice, wpm)
+    if espeak_rate != rate:
+        samples = _resample(samples, espeak_rate, rate)
     partial = path.with_name(path.stem + ".partial.wav")
-    # The text goes in on stdin, so a sentence starting with "-" is never read as an option.
-    command = [exe, "-v", voice, "-s", str(wpm), "-w", str(partial), "--stdin"]
     try:
-        result = subprocess.run(
-            command,
-            input=text.encode("utf-8"),
-            capture_output=True,
-            timeout=_SECONDS_PER_SENTENCE,
-        )
-    except FileNotFoundError:
-        raise DataError(ESPEAK_MISSING) from None
-    except subprocess.TimeoutExpired:
+        _write_wav(partial, samples, rate)
+    except BaseException:
         partial.unlink(missing_ok=True)
-        raise DataError(f"espeak-ng took over {_SECONDS_PER_SENTENCE} s on {text!r}") from None
-    message = (result.stderr or result.stdout).decode("utf-8", "replace").strip()
-    if result.returncode != 0 or not partial.is_file():
-        partial.unlink(missing_ok=True)
-        detail = message.splitlines()[0] if message else f"exit status {result.returncode}"
-        raise DataError(f"espeak-ng failed (voice {voice!r}) on {text!r}: {detail}")
-    samples, file_rate = _read_wav(partial)
-    if samples.size == 0:
-        partial.unlink(missing_ok=True)
-        raise DataError(f"espeak-ng wrote no audio for {text!r}")
-    if file_rate != rate:
-        _write_wav(partial, _resample(samples, file_rate, rate), rate)
+        raise
     os.replace(partial, path)
 
 
@@ -385,12 +343,13 @@ def make_espeak_corpus(
     The folder gets ``metadata.csv`` (``ESPK-000001|text|text``, one row per non-empty text, in
     order; whitespace is collapsed and '|' becomes a space) and ``wavs/ESPK-000001.wav``, mono
     16-bit at ``sample_rate`` (espeak-ng writes 22,050 Hz; other rates are resampled). The
-    ``espeak-ng`` executable runs once per sentence, ``workers`` calls at a time (default: the
-    number of CPUs). Resumable: a wav already there is kept when its ID had the same text and the
-    voice, speed and rate are unchanged (``espeak.json`` records them), so an interrupted run
-    continues where it stopped. ``progress(done, total)`` is called as wavs are finished.
+    ``espeak-ng`` program runs once per sentence, ``workers`` calls at a time (default: the
+    number of CPUs); the bundled library speaks one sentence at a time whatever ``workers``.
+    Resumable: a wav already there is kept when its ID had the same text and the voice, speed and
+    rate are unchanged (``espeak.json`` records them), so an interrupted run continues where it
+    stopped. ``progress(done, total)`` is called as wavs are finished.
     """
-    exe = _espeak_executable()
+    espeak.engine()  # DataError now, before any folder is made, when there is no espeak-ng
     if words_per_minute < 80 or words_per_minute > 450:
         raise InputError(
             f"words_per_minute must be 80-450 (espeak-ng's range), not {words_per_minute}"
@@ -444,7 +403,6 @@ def make_espeak_corpus(
             futures = [
                 pool.submit(
                     _synthesise,
-                    exe,
                     text,
                     wavs / f"{uid}.wav",
                     voice,

@@ -13,18 +13,17 @@ phonemised, and the punctuation is put back between the pieces ("wˈɛl, ˈaɪ n
 all sentences go through one espeak-ng call, one piece a line (a piece ends with a full stop, as
 espeak-ng starts a new output line only at the end of a clause).
 
-As in :mod:`showcase.tts.corpus`, espeak-ng is run as an external program, never linked.
+espeak-ng is the system's program when there is one, else the library of the espeakng-loader
+wheel (:mod:`showcase.tts.espeak`); both write the same phonemes for the same version.
 """
 
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterable, Sequence
 
-from showcase.errors import DataError
+from showcase.tts import espeak
 from showcase.tts import text as characters
-from showcase.tts.corpus import _espeak_executable
 
 DEFAULT_VOICE = "en-us"
 _MARKS = ",.;:!?()"
@@ -44,8 +43,6 @@ _SYMBOL_TO_ID = {symbol: i for i, symbol in enumerate(SYMBOLS) if i > END_ID}
 _PIECES_RE = re.compile(r"([" + re.escape(_MARKS) + r"]+)")
 # espeak-ng marks a word it reads with another language's rules, e.g. "(fr)" ... "(en)".
 _LANGUAGE_SWITCH_RE = re.compile(r"\([a-z]{2,3}(?:-[a-z0-9]+)?\)")
-_SECONDS_PER_LINE = 0.05  # espeak-ng phonemises about a thousand short lines a second
-_MIN_TIMEOUT = 30.0
 
 
 def _pieces(cleaned: str) -> list[str]:
@@ -59,23 +56,7 @@ def _is_marks(piece: str) -> bool:
 
 def _espeak_lines(lines: Sequence[str], voice: str) -> list[str]:
     """espeak-ng's IPA for each line (each must end a clause), in one call."""
-    if not lines:
-        return []
-    timeout = max(_MIN_TIMEOUT, _SECONDS_PER_LINE * len(lines))
-    command = [_espeak_executable(), "-q", "--ipa", "-v", voice, "--stdin"]
-    try:
-        result = subprocess.run(
-            command,
-            input="\n".join(lines).encode("utf-8"),
-            capture_output=True,
-            timeout=timeout,
-        )
-    except subprocess.TimeoutExpired:
-        raise DataError(f"espeak-ng took over {timeout:.0f} s to phonemise the text") from None
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip()
-        raise DataError(f"espeak-ng could not phonemise with voice {voice!r}: {message}")
-    return result.stdout.decode("utf-8", "replace").splitlines()
+    return espeak.ipa_lines(lines, voice)
 
 
 def _phonemise_pieces(pieces: Sequence[str], voice: str) -> list[str]:
