@@ -6,7 +6,7 @@ import json
 import pytest
 from PIL import Image
 
-from conftest import free_port
+from tests.support import free_port
 
 pytestmark = pytest.mark.slow
 

@@ -42,8 +42,8 @@ from showcase.captioning.vocabulary import (
     tokenize,
 )
 from showcase.errors import DataError, InputError
+from tests.support import shared_dataset
 
-SHARED_FLICKR8K_TEXT = Path(__file__).resolve().parents[2] / "shared" / "data" / "flickr8k_text"
 OPPOSITE = {"left of": "right of", "right of": "left of", "above": "below", "below": "above"}
 
 
@@ -385,10 +385,9 @@ def test_flickr8k_images_folder(tmp_path):
             flickr8k.image_path(images, unsafe)
 
 
-def test_real_flickr8k_text_files():
-    if not SHARED_FLICKR8K_TEXT.is_dir():
-        pytest.skip(f"Flickr8k text files not present at {SHARED_FLICKR8K_TEXT}")
-    splits = flickr8k.load_splits(SHARED_FLICKR8K_TEXT)
+def test_real_flickr8k_text_files(shared_data):
+    text = shared_dataset(shared_data, "flickr8k_text")
+    splits = flickr8k.load_splits(text)
     assert {split: len(images) for split, images in splits.items()} == {
         "train": 6000,
         "dev": 1000,
@@ -396,7 +395,7 @@ def test_real_flickr8k_text_files():
     }
     assert all(len(captions) == 5 for captions in splits["train"].values())
     assert not set(splits["train"]) & (set(splits["dev"]) | set(splits["test"]))
-    everything = flickr8k.read_captions(SHARED_FLICKR8K_TEXT / flickr8k.TOKEN_FILE)
+    everything = flickr8k.read_captions(text / flickr8k.TOKEN_FILE)
     assert len(everything) == 8092 and "2258277193_586949ec62.jpg" in everything
     for captions in splits["train"].values():
         for caption in captions:

@@ -3,7 +3,7 @@
 import pytest
 from PIL import Image
 
-from conftest import free_port
+from tests.support import free_port
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,6 @@ import keras
 import numpy as np
 import pytest
 
-from conftest import write_mnist_idx
 from showcase.dcgan import data
 from showcase.dcgan.model import (
     ConditionalGAN,
@@ -17,6 +16,7 @@ from showcase.dcgan.model import (
     to_uint8,
 )
 from showcase.errors import DataError
+from tests.support import shared_dataset, write_mnist_idx
 
 
 def test_idx_files_read_back_and_split_the_same_way_every_time(tmp_path):
@@ -94,12 +94,8 @@ def test_both_networks_round_trip_with_safe_mode(tmp_path):
         np.testing.assert_allclose(model(inputs), loaded(inputs), atol=1e-5)
 
 
-def test_the_shipped_data_splits_into_8000_and_2000_when_present():
-    from pathlib import Path
-
-    folder = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist_t10k"
-    if not folder.is_dir():
-        pytest.skip("../shared/data/mnist_t10k is not here")
+def test_the_shipped_data_splits_into_8000_and_2000_when_present(shared_data):
+    folder = shared_dataset(shared_data, "mnist_t10k")
     train, held_out = data.split(data.read_idx_folder(folder))
     assert (len(train), len(held_out)) == (8000, 2000)
     assert set(np.unique(held_out.labels)) == set(range(10))

@@ -1,7 +1,5 @@
 """The shipped digit generator: it loads safely, draws the digits asked for (judged by the shipped
-classifier), and, when the MNIST files are in ../shared, reproduces its model card."""
-
-from pathlib import Path
+classifier), and, when the MNIST files are in the shared data, reproduces its model card."""
 
 import numpy as np
 import pytest
@@ -10,8 +8,7 @@ from showcase.dcgan import DigitGenerator
 from showcase.dcgan.data import to_unit_range
 from showcase.dcgan.digit_classifier import logits_and_features
 from showcase.dcgan.evaluate import evaluate, find_classifier
-
-MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist_t10k"
+from tests.support import shared_dataset
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +31,9 @@ def test_shipped_card_is_complete(shipped):
     assert card.benchmark["median_ms"]["8x8 grid"] < 100
 
 
-def test_shipped_card_is_reproduced_when_mnist_is_present(shipped):
-    if not MNIST.is_dir():
-        pytest.skip("../shared/data/mnist_t10k is not here")
-    result = evaluate(None, str(MNIST))
+def test_shipped_card_is_reproduced_when_mnist_is_present(shared_data, shipped):
+    mnist = shared_dataset(shared_data, "mnist_t10k")
+    result = evaluate(None, str(mnist))
     assert result["value"] == shipped.card.metric["value"]
     assert result["frechet_distance"] == pytest.approx(
         shipped.card.metric["frechet_distance"], 0.01

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import free_port
+from tests.support import free_port
 
 pytestmark = pytest.mark.slow
 

@@ -164,7 +164,7 @@ def test_showcase_launch_serves_the_hub_and_the_sentiment_tab_answers(tiny_check
     import os
     import shutil
 
-    from conftest import free_port, served
+    from tests.support import free_port, served
 
     home = tmp_path / "home"
     trained = home / "checkpoints" / "sentiment"

@@ -3,13 +3,19 @@
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from showcase.registry import DEMOS
+from tests.support import REPO as ROOT
 
 pytestmark = pytest.mark.slow
+
+
+def module_files(module: str) -> set[str]:
+    """The two files a dotted module name can be in the wheel (a module or a package)."""
+    base = module.replace(".", "/")
+    return {f"{base}.py", f"{base}/__init__.py"}
 
 
 def test_wheel_ships_apps_and_models_inside_showcase(tmp_path):
@@ -29,24 +35,25 @@ def test_wheel_ships_apps_and_models_inside_showcase(tmp_path):
         timeout=300,
     )
     wheel = next(tmp_path.glob("showcase-*.whl"))
-    names = zipfile.ZipFile(wheel).namelist()
-    assert "showcase/apps/hub.py" in names and "showcase/apps/sentiment.py" in names
-    assert "showcase/models/sentiment/sst2_bilstm.keras" in names
-    assert "showcase/models/sentiment/sst2_bilstm.card.json" in names
-    for style in ("starry_night", "wave", "the_scream"):
-        assert f"showcase/models/style_transfer/{style}.keras" in names
-        assert f"showcase/models/style_transfer/{style}.card.json" in names
-    for model in ("mnist_digits", "evaluator/digit_classifier"):
-        assert f"showcase/models/dcgan/{model}.keras" in names
-        assert f"showcase/models/dcgan/{model}.card.json" in names
-    assert "showcase/apps/dcgan.py" in names
-    assert "showcase/models/captioning/scenes_attention.keras" in names
-    assert "showcase/apps/captioning.py" in names
-    for pair in ("en-fr", "en-de"):
-        assert f"showcase/models/translation/{pair}.keras" in names
-        assert f"showcase/models/translation/{pair}.card.json" in names
-    assert "showcase/apps/translation.py" in names and "showcase/translation/api.py" in names
-    assert "showcase/apps/tts.py" in names and "showcase/tts/model.py" in names
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "showcase/apps/hub.py" in names
+    missing = []
+    for demo in DEMOS.values():
+        # Every checkpoint a demo ships, with its card, and the files it borrows from another.
+        for checkpoint in demo.checkpoint_names:
+            for suffix in (".keras", ".card.json"):
+                path = f"showcase/models/{demo.name}/{checkpoint}{suffix}"
+                missing += [path] if path not in names else []
+        missing += [
+            f"showcase/models/{path}"
+            for path in demo.borrowed_files
+            if f"showcase/models/{path}" not in names
+        ]
+        # The modules the registry names: the UI, the bench and the training.
+        for module in filter(None, (demo.app, demo.bench, demo.training)):
+            missing += [module] if not module_files(module) & names else []
+    assert not missing, missing
     top_level = {name.split("/")[0] for name in names}
     assert "apps" not in top_level and "models" not in top_level
+    assert "tests" not in top_level
     assert any(name.endswith("entry_points.txt") for name in names)

@@ -3,6 +3,7 @@
 import pytest
 
 from showcase import cli
+from tests.support import REPO
 
 pytestmark = pytest.mark.slow
 
@@ -64,13 +65,12 @@ def test_a_space_for_the_lessons_carries_the_dcgan_files_it_borrows(tmp_path):
 
 def test_space_requirements_pin_every_dependency_of_the_package():
     import re
-    from pathlib import Path
 
     import tomllib
 
     from showcase.spaces import requirements_text
 
-    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
     wanted = {
         re.match(r"[A-Za-z0-9_.\-]+", d).group(0) for d in pyproject["project"]["dependencies"]
     }

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTIFACTS, shipped
 from showcase import registry
 from showcase.apps import sentiment as sentiment_app
 from showcase.apps import translation as translation_app
 from showcase.apps import tts as tts_app
+from tests.support import ARTIFACTS, shipped
 
 try:
     from playwright.sync_api import Error as PlaywrightError

@@ -395,7 +395,7 @@ def test_the_worst_allowed_requests_stay_under_4_gb_and_give_their_memory_back(h
     Before the hub sent oneDNN's large tensors to malloc (TF_ONEDNN_USE_SYSTEM_ALLOCATOR), about
     0.9 GB stayed in TensorFlow's own pool after the first round.
     """
-    from conftest import ARTIFACTS
+    from tests.support import ARTIFACTS
 
     call(hub.url, "sentiment_classify", ["warm"])
     time.sleep(3)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import shipped
+from tests.support import shipped
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hub")]
 

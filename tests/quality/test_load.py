@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import ARTIFACTS, shipped
+from tests.support import ARTIFACTS, shipped
 
 pytestmark = [pytest.mark.slow, pytest.mark.load, pytest.mark.xdist_group("hub")]
 

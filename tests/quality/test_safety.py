@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import REPO as ROOT
+
 SOURCES = sorted((ROOT / "showcase").rglob("*.py")) + sorted((ROOT / "apps").glob("*.py"))
 LOADER_WRAPPERS = {"checkpoints.load_model", "run.load_model", "self.load_model"}
 

@@ -16,8 +16,8 @@ import time
 
 import pytest
 
-from conftest import free_port, server_failures, shipped, wait_for_http
 from showcase import registry
+from tests.support import free_port, server_failures, shipped, wait_for_http
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spaces")]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import free_port
+from tests.support import free_port
 
 pytestmark = pytest.mark.slow
 

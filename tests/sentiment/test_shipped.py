@@ -1,15 +1,13 @@
 """The shipped sentiment checkpoint: it loads safely, answers sensibly, and (when the SST-2 files
-are present in ../shared) reproduces the accuracy its model card states."""
+are in the shared data) reproduces the accuracy its model card states."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from showcase import cli
 from showcase.sentiment import SentimentClassifier
-
-SST2 = Path(__file__).resolve().parents[2] / "shared" / "data" / "sst2_sentence"
+from tests.support import shared_dataset
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +28,9 @@ def test_shipped_model_card_is_complete(shipped):
     assert card.benchmark["median_ms"]["one sentence"] < 50
 
 
-@pytest.mark.skipif(not SST2.is_dir(), reason="SST-2 files in ../shared/data are not present")
-def test_evaluate_reproduces_the_card_on_sst2_test(shipped, capsys):
-    assert cli.main(["evaluate", "sentiment", "--data", str(SST2), "--json"]) == 0
+def test_evaluate_reproduces_the_card_on_sst2_test(shared_data, shipped, capsys):
+    sst2 = shared_dataset(shared_data, "sst2_sentence")
+    assert cli.main(["evaluate", "sentiment", "--data", str(sst2), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["split"] == "SST-2 test (1,821 sentences)"
     assert result["value"] == pytest.approx(shipped.card.metric["value"], abs=1e-4)

@@ -3,8 +3,8 @@
 import pytest
 from PIL import Image
 
-from conftest import free_port, train_tiny_style
 from showcase.style_transfer.samples import landscape, swirls
+from tests.support import free_port, train_tiny_style
 
 pytestmark = pytest.mark.slow
 

@@ -2,11 +2,11 @@ import keras
 import numpy as np
 import pytest
 
-from conftest import train_tiny_style
 from showcase import checkpoints
 from showcase.style_transfer.loss_networks import LossNetwork
 from showcase.style_transfer.model import FastStyleTrainer, build_transformer, stylize_array
 from showcase.style_transfer.train import style_grams
+from tests.support import train_tiny_style
 
 
 @pytest.mark.parametrize("height, width", [(33, 47), (64, 64), (17, 90)])

@@ -1,5 +1,4 @@
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,8 +8,7 @@ from showcase.errors import DownloadError, InputError
 from showcase.style_transfer import gatys
 from showcase.style_transfer.loss_networks import LossNetwork, squeezenet_v11
 from showcase.style_transfer.losses import gram_matrix
-
-WEIGHTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "imagenet_weights"
+from tests.support import shared_dataset
 
 
 def _picture(seed, size=(48, 40)):
@@ -84,15 +82,15 @@ def test_a_weights_file_with_the_wrong_hash_is_refused(tmp_path):
         LossNetwork("squeezenet", weights_path=bogus)
 
 
-@pytest.mark.skipif(not WEIGHTS.is_dir(), reason="ImageNet weights in ../shared are not present")
-def test_pretrained_weights_load_from_the_keras_cache(tmp_path, monkeypatch):
+def test_pretrained_weights_load_from_the_keras_cache(shared_data, tmp_path, monkeypatch):
+    weights = shared_dataset(shared_data, "imagenet_weights")
     models = tmp_path / "models"
     models.mkdir()
     for name in (
         "squeezenet_weights_tf_dim_ordering_tf_kernels_notop.h5",
         "mobilenet_2_5_224_tf_no_top.h5",
     ):
-        shutil.copy(WEIGHTS / name, models / name)
+        shutil.copy(weights / name, models / name)
     monkeypatch.setenv("SHOWCASE_CACHE", str(tmp_path))
     for name in ("squeezenet", "mobilenet"):
         network = LossNetwork(name)

@@ -4,7 +4,7 @@ bad input answered with a message."""
 import pytest
 from PIL import Image
 
-from conftest import free_port
+from tests.support import free_port
 
 pytestmark = pytest.mark.slow
 

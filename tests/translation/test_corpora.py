@@ -28,9 +28,7 @@ from showcase.translation.corpora import (
     read_parallel,
     tatoeba_split,
 )
-
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-needs_shared = pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="no shared data folder")
+from tests.support import shared_dataset
 
 
 def write_bytes(path: Path, data: bytes, packed: bool = False) -> Path:
@@ -319,10 +317,9 @@ def test_multi30k_download_fails_fast_offline():
 # --- the real files, when the shared data folder is present -----------------------------------
 
 
-@needs_shared
-def test_real_tatoeba_files():
-    french = read_manythings(SHARED_DATA / "tatoeba_eng_fra" / "fra.txt")
-    german = read_manythings(SHARED_DATA / "tatoeba_eng_deu" / "deu.txt")
+def test_real_tatoeba_files(shared_data):
+    french = read_manythings(shared_dataset(shared_data, "tatoeba_eng_fra", "fra.txt"))
+    german = read_manythings(shared_dataset(shared_data, "tatoeba_eng_deu", "deu.txt"))
     assert len(french) == 51_976
     assert len(german) == 50_001
     assert french[0] == ("Go.", "Va !")
@@ -339,9 +336,8 @@ def test_real_tatoeba_files():
     assert [len(splits[name]) for name in ("train", "validation", "test")] == [36_178, 500, 1000]
 
 
-@needs_shared
-def test_real_multi30k_files():
-    folder = SHARED_DATA / "multi30k"
+def test_real_multi30k_files(shared_data):
+    folder = shared_dataset(shared_data, "multi30k")
     test = multi30k("test_2016_flickr", "en-de", folder=folder)
     assert len(test) == 1000
     assert len(multi30k("train", "en-de", folder=folder)) == 29_000

@@ -7,26 +7,18 @@ for one LJSpeech clip that is used when the shared data is present.
 from __future__ import annotations
 
 import wave
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from showcase.errors import DataError, InputError
 from showcase.tts import audio
+from tests.support import shared_dataset
 
 CONFIG = audio.AudioConfig()
 SR = CONFIG.sample_rate
 # Griffin-Lim pins a partial only to within the STFT's resolution
 HALF_BIN_HZ = SR / CONFIG.n_fft / 2
-LJ_CLIP = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "data"
-    / "ljspeech_subset"
-    / "wavs"
-    / "LJ001-0002.wav"
-)
 
 
 def tone(seconds=1.0, rate=SR, parts=((440.0, 0.2), (880.0, 0.1))):
@@ -252,9 +244,9 @@ def test_trim_silence_removes_leading_and_trailing_zeros():
     assert audio.trim_silence(x, CONFIG).size == x.size
 
 
-@pytest.mark.skipif(not LJ_CLIP.exists(), reason="LJSpeech subset not present")
-def test_ljspeech_clip_round_trip():
-    x = audio.read_wav(LJ_CLIP, SR)
+def test_ljspeech_clip_round_trip(shared_data):
+    clip = shared_dataset(shared_data, "ljspeech_subset", "wavs", "LJ001-0002.wav")
+    x = audio.read_wav(clip, SR)
     assert x.ndim == 1 and 0.05 < np.abs(x).max() <= 1.0
     mel = audio.mel_spectrogram(x, CONFIG)
     assert mel.shape == (1 + x.size // CONFIG.hop_length, CONFIG.n_mels)

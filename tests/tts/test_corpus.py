@@ -25,8 +25,7 @@ from showcase.tts.corpus import (
     make_espeak_corpus,
     read_ljspeech,
 )
-
-SHARED_LJSPEECH = Path(__file__).resolve().parents[2] / "shared" / "data" / "ljspeech_subset"
+from tests.support import shared_dataset
 
 
 def write_wav(path: Path, seconds: float = 0.1, rate: int = 22050) -> None:
@@ -100,9 +99,8 @@ def test_read_ljspeech_errors_for_missing_folder_metadata_or_wavs(tmp_path):
         read_ljspeech(folder)
 
 
-@pytest.mark.skipif(not SHARED_LJSPEECH.is_dir(), reason="../shared ljspeech_subset is not here")
-def test_read_ljspeech_on_the_shared_subset():
-    utterances = read_ljspeech(SHARED_LJSPEECH)
+def test_read_ljspeech_on_the_shared_subset(shared_data):
+    utterances = read_ljspeech(shared_dataset(shared_data, "ljspeech_subset"))
     assert len(utterances) == 90
     assert utterances[0].id == "LJ001-0001"
     assert all(u.wav_path.is_file() for u in utterances)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import random
 import re
 import string
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,8 +21,7 @@ from showcase.tts.text import (
     split_sentences,
     to_ids,
 )
-
-LJSPEECH = Path(__file__).resolve().parents[2] / "shared" / "data" / "ljspeech_subset"
+from tests.support import shared_dataset
 
 NORMALIZE_CASES = [
     # the two sentences from the brief
@@ -250,9 +248,9 @@ def test_split_sentences_rejects_nonpositive_max():
         split_sentences("hello", max_chars=0)
 
 
-@pytest.mark.skipif(not (LJSPEECH / "metadata.csv").exists(), reason="LJSpeech subset absent")
-def test_ljspeech_transcripts():
-    with open(LJSPEECH / "metadata.csv", encoding="utf-8") as f:
+def test_ljspeech_transcripts(shared_data):
+    metadata = shared_dataset(shared_data, "ljspeech_subset", "metadata.csv")
+    with open(metadata, encoding="utf-8") as f:
         rows = [line.rstrip("\n").split("|") for line, _ in zip(f, range(2000), strict=False)]
     normalized = [normalize(row[1]) for row in rows]
     outside = {c for text in normalized for c in text} - set(SYMBOLS)

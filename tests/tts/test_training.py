@@ -122,8 +122,8 @@ def test_a_warm_start_continues_the_checkpoint_and_adds_up_its_training(trained,
 def client(trained):
     from gradio_client import Client
 
-    from conftest import free_port
     from showcase.apps.hub import launch
+    from tests.support import free_port
 
     path, _ = trained
     port = free_port()
