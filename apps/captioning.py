@@ -7,10 +7,19 @@ import gradio as gr
 import numpy as np
 from PIL import Image
 
-from showcase import registry
-from showcase.apps.common import LazyModel, header, picture_input, standalone_page, user_errors
+from showcase.apps.common import (
+    Lazy,
+    check_beam_size,
+    check_seed,
+    demo_entry,
+    header,
+    picture_input,
+    standalone_page,
+    user_errors,
+)
+from showcase.captioning.api import MAX_BEAM_SIZE, Captioner, make_scene
 
-DEMO = registry.get("captioning")
+DEMO = demo_entry("captioning")
 SHOWN = 256  # pictures and overlays are shown at this size
 # The shipped captioners see 64 px pictures: uploads need not be decoded above this.
 DECODE_SIDE = 512
@@ -28,13 +37,10 @@ def overlay(picture: Image.Image, weights: np.ndarray) -> Image.Image:
     return Image.fromarray(np.uint8(np.clip(lit + tint, 0, 255)))
 
 
-def render(checkpoint: str | None = None) -> LazyModel:
+def render(checkpoint: str | None = None) -> Lazy:
     """Add the captioning UI to the current Blocks; returns its lazily loaded model."""
-    from showcase import checkpoints
-    from showcase.captioning.api import MAX_BEAM_SIZE
-
-    model = LazyModel(lambda: _load(checkpoint))
-    names = list(checkpoints.available(DEMO.name, checkpoint))
+    model = Lazy(lambda: _load(checkpoint))
+    names = list(Captioner.available(checkpoint))
     default = DEMO.checkpoint_name if DEMO.checkpoint_name in names else (names or [None])[0]
 
     def captioner_named(name):
@@ -46,10 +52,8 @@ def render(checkpoint: str | None = None) -> LazyModel:
         return captioners[name]
 
     def describe(picture, beam_size, name):
-        from showcase.captioning.api import check_beam_size
-
         captioner = captioner_named(name)
-        beam_size = check_beam_size(beam_size)
+        beam_size = check_beam_size(beam_size, MAX_BEAM_SIZE)
         beams, words, weights = captioner.caption_with_attention(picture, beam_size)
         table = [[caption, round(score, 3)] for caption, score in beams]
         shown = captioner.prepare(picture)[0].astype(np.uint8)
@@ -67,9 +71,6 @@ def render(checkpoint: str | None = None) -> LazyModel:
 
     @user_errors
     def caption_scene(seed, beam_size, name):
-        from showcase.captioning.scenes import make_scene
-        from showcase.inputs import check_seed
-
         if seed is None:
             raise gr.Error("Type a scene seed (a whole number).")
         size = captioner_named(name).model.image_size
@@ -124,12 +125,9 @@ def render(checkpoint: str | None = None) -> LazyModel:
 
 
 def _load(checkpoint):
-    from showcase import checkpoints
-    from showcase.captioning import Captioner
-
     return {
         name: Captioner.load(path).warm_up()
-        for name, path in checkpoints.available(DEMO.name, checkpoint).items()
+        for name, path in Captioner.available(checkpoint).items()
     }
 
 

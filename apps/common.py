@@ -1,4 +1,10 @@
-"""What every demo UI shares: lazy model loading, the header, and user-facing errors."""
+"""What every demo UI shares: the platform it needs, the header, and user-facing errors.
+
+A demo's UI (apps/<demo>.py) imports from showcase only its own demo's api and this module
+(tests/platform/test_layering.py). What it needs of the platform comes from here: names imported
+``as`` themselves below are re-exported for it (lazy model loading, input checks, scratch files,
+the request budgets), and :func:`demo_entry` gives its registry entry.
+"""
 
 from __future__ import annotations
 
@@ -6,48 +12,33 @@ import contextlib
 import functools
 import inspect
 import logging
-import threading
 
 import gradio as gr
 from gradio import image_utils
 from PIL import Image, ImageOps
 
-from showcase import checkpoints
+from showcase import checkpoints, registry
+from showcase.apps import output_files
 from showcase.apps.boundary import TITLE as INPUT_TITLE
 from showcase.apps.boundary import ShowcaseBlocks
+from showcase.apps.budgets import SPEECH_SECONDS as SPEECH_SECONDS
+from showcase.apps.budgets import WORK_SECONDS as WORK_SECONDS
+from showcase.apps.output_files import scratch_path as scratch_path
 from showcase.errors import InputError, ShowcaseError
 from showcase.images import check_pixels, decode_reduced
+from showcase.inputs import check_beam_size as check_beam_size
+from showcase.inputs import check_seed as check_seed
+from showcase.inputs import clean_text as clean_text
+from showcase.lazy import Lazy as Lazy
 
 log = logging.getLogger("showcase.apps")
 UNAVAILABLE_TITLE = "Not available"
 FAILURE_TITLE = "Something went wrong"
 
 
-class LazyModel:
-    """Loads a model on first use (or in the background), once, even under concurrent requests."""
-
-    def __init__(self, loader):
-        self._loader = loader
-        self._lock = threading.Lock()
-        self._value = None
-
-    def get(self):
-        if self._value is None:
-            with self._lock:
-                if self._value is None:
-                    self._value = self._loader()
-        return self._value
-
-    def warm_in_background(self) -> threading.Thread:
-        def warm():
-            try:
-                self.get()
-            except ShowcaseError as err:  # the first request will show the same message
-                log.warning("could not preload a model: %s", err)
-
-        thread = threading.Thread(target=warm, daemon=True, name="showcase-warmup")
-        thread.start()
-        return thread
+def demo_entry(name: str) -> registry.Demo:
+    """The registry's entry of demo ``name``: its title, paper and checkpoint names."""
+    return registry.get(name)
 
 
 @contextlib.contextmanager
@@ -172,8 +163,6 @@ class SketchInput(gr.Sketchpad):
 
 def standalone_page(demo, render, checkpoint: str | None = None) -> gr.Blocks:
     """One demo's UI on a page of its own (the hub puts the same ``render`` in a tab)."""
-    from showcase.apps import output_files
-
     output_files.install()
     with ShowcaseBlocks(title=demo.title, analytics_enabled=False) as blocks:
         render(checkpoint)

@@ -12,11 +12,24 @@ import gradio as gr
 import numpy as np
 from PIL import Image
 
-from showcase import registry
-from showcase.apps import output_files
-from showcase.apps.common import LazyModel, header, standalone_page, user_errors
+from showcase.apps.common import (
+    Lazy,
+    check_seed,
+    demo_entry,
+    header,
+    scratch_path,
+    standalone_page,
+    user_errors,
+)
+from showcase.dcgan.api import (
+    MAX_INTERPOLATION_STEPS,
+    MAX_NOISE_STRENGTH,
+    DigitGenerator,
+    check_count,
+    grid,
+)
 
-DEMO = registry.get("dcgan")
+DEMO = demo_entry("dcgan")
 ANY = "any"
 DEFAULTS = {"digit": ANY, "noise_strength": 1.0, "seed": 0, "rows": 8, "columns": 8}
 MAX_SIDE = 16  # grid rows and columns: 16x16 = showcase.dcgan.api.MAX_IMAGES
@@ -26,9 +39,7 @@ CONCURRENCY_LIMIT = 4
 
 
 def _classes(checkpoint) -> int:
-    from showcase import checkpoints
-
-    card = checkpoints.find_card(DEMO.name, DEMO.checkpoint_name, checkpoint)
+    card = DigitGenerator.card_for(checkpoint=checkpoint)
     return int(card.dataset.get("classes", 10)) if card else 10
 
 
@@ -42,8 +53,6 @@ def _digit_from_choice(choice: str, classes: int) -> int | None:
 
 
 def _seed_from_box(seed, what: str = "seed") -> int:
-    from showcase.inputs import check_seed
-
     if seed is None:
         raise gr.Error(f"Type a {what} (a whole number), or press Shuffle!")
     return check_seed(seed, what)
@@ -55,23 +64,18 @@ def _enlarge(picture: np.ndarray) -> Image.Image:
 
 
 def _save(image: Image.Image, name: str, **options) -> str:
-    path = output_files.scratch_path(name)
+    path = scratch_path(name)
     image.save(path, **options)
     return str(path)
 
 
-def render(checkpoint: str | None = None) -> LazyModel:
+def render(checkpoint: str | None = None) -> Lazy:
     """Add the DCGAN UI to the current Blocks; returns its lazily loaded generator."""
-    from showcase.dcgan.api import MAX_INTERPOLATION_STEPS, MAX_NOISE_STRENGTH
-    from showcase.dcgan.model import grid
-
-    model = LazyModel(lambda: _load(checkpoint))
+    model = Lazy(lambda: _load(checkpoint))
     classes = _classes(checkpoint)
     digit_choices = [ANY] + [str(digit) for digit in range(classes)] if classes > 1 else [ANY]
 
     def draw_grid(digit_choice, strength, seed, rows, columns):
-        from showcase.dcgan.api import check_count
-
         generator = model.get()
         seed = _seed_from_box(seed)
         rows = check_count(rows, MAX_SIDE, "number of rows")
@@ -206,8 +210,6 @@ def render(checkpoint: str | None = None) -> LazyModel:
 
 
 def _load(checkpoint):
-    from showcase.dcgan import DigitGenerator
-
     return DigitGenerator.from_pretrained(checkpoint=checkpoint).warm_up()
 
 

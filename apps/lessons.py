@@ -11,10 +11,26 @@ import time
 
 import gradio as gr
 
-from showcase import registry
-from showcase.apps.common import LazyModel, SketchInput, picture_input, standalone_page, user_errors
+from showcase.apps.common import (
+    Lazy,
+    SketchInput,
+    check_seed,
+    demo_entry,
+    picture_input,
+    standalone_page,
+    user_errors,
+)
+from showcase.lessons.api import (
+    convolution,
+    feature_maps,
+    memory,
+    overfitting,
+    running_mean,
+    vanishing_gradient,
+    warm_up,
+)
 
-DEMO = registry.get("lessons")
+DEMO = demo_entry("lessons")
 # The numpy lessons answer in tens of milliseconds and may run side by side; the ones that
 # train networks take about a second of both cores each, so they take turns in their own queue
 # and cannot hold up the quick ones (or the applications' tabs).
@@ -43,9 +59,7 @@ def _sketch_to_array(value):
     return value
 
 
-def _running_mean():
-    from showcase.lessons import running_mean as lesson
-
+def _running_mean(lesson):
     @user_errors
     def show(forgetting, samples, change_at, noise, seed):
         result = lesson.compute(forgetting, samples, change_at, noise, seed)
@@ -87,9 +101,7 @@ def _running_mean():
     )
 
 
-def _overfitting():
-    from showcase.lessons import overfitting as lesson
-
+def _overfitting(lesson):
     @user_errors
     def fit(degree, points, noise, seed):
         result = lesson.compute(degree, points, noise, seed)
@@ -142,9 +154,7 @@ def _overfitting():
     )
 
 
-def _vanishing_gradient():
-    from showcase.lessons import vanishing_gradient as lesson
-
+def _vanishing_gradient(lesson):
     @user_errors
     def measure(depth, width, steps, seed):
         result = lesson.compute(depth=depth, width=width, steps=steps, seed=seed)
@@ -168,9 +178,7 @@ def _vanishing_gradient():
     )
 
 
-def _convolution():
-    from showcase.lessons import convolution as lesson
-
+def _convolution(lesson):
     @user_errors
     def apply(image, kernel, custom, second):
         result = lesson.compute(image, kernel, custom, second)
@@ -208,9 +216,7 @@ def _convolution():
     )
 
 
-def _feature_maps():
-    from showcase.lessons import feature_maps as lesson
-
+def _feature_maps(lesson):
     @user_errors
     def look(sketch, max_maps):
         picture = _sketch_to_array(sketch)
@@ -221,8 +227,6 @@ def _feature_maps():
 
     @user_errors
     def example(digit, seed, max_maps):
-        from showcase.inputs import check_seed
-
         if digit not in [str(d) for d in range(10)]:
             raise gr.Error("Pick a digit from 0 to 9.")
         picture = lesson.example_digit(int(digit), check_seed(seed))
@@ -260,9 +264,7 @@ def _feature_maps():
     )
 
 
-def _memory():
-    from showcase.lessons import memory as lesson
-
+def _memory(lesson):
     @user_errors
     def train(max_lag, seed):
         result = lesson.compute(max_lag=max_lag, seed=seed)
@@ -278,20 +280,19 @@ def _memory():
     button.click(train, [max_lag, seed], [plot, numbers], api_name="lessons_memory", **TRAINING)
 
 
+# Each lesson module, and the function that draws its tab.
 SECTIONS = (
-    ("running_mean", _running_mean),
-    ("overfitting", _overfitting),
-    ("vanishing_gradient", _vanishing_gradient),
-    ("convolution", _convolution),
-    ("feature_maps", _feature_maps),
-    ("memory", _memory),
+    (running_mean, _running_mean),
+    (overfitting, _overfitting),
+    (vanishing_gradient, _vanishing_gradient),
+    (convolution, _convolution),
+    (feature_maps, _feature_maps),
+    (memory, _memory),
 )
 
 
-def render(checkpoint: str | None = None) -> LazyModel:
+def render(checkpoint: str | None = None) -> Lazy:
     """Add the lessons to the current Blocks; returns the warm-up of their networks."""
-    import importlib
-
     Text(
         f"## {DEMO.title}: the ideas underneath\n"
         "The lecture teaches a handful of ideas before its applications. Each lesson here is "
@@ -299,13 +300,11 @@ def render(checkpoint: str | None = None) -> LazyModel:
         f"References: [{DEMO.paper}]({DEMO.paper_url})."
     )
     with gr.Tabs():
-        for name, section in SECTIONS:
-            lesson = importlib.import_module(f"showcase.lessons.{name}")
+        for lesson, section in SECTIONS:
+            name = lesson.__name__.rsplit(".", 1)[-1]
             with gr.Tab(lesson.TITLE, id=f"lesson_{name}"):
-                section()
-    from showcase.lessons import warm_up
-
-    return LazyModel(warm_up)
+                section(lesson)
+    return Lazy(warm_up)
 
 
 def build(checkpoint: str | None = None) -> gr.Blocks:

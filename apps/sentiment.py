@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import gradio as gr
 
-from showcase import registry
-from showcase.apps import output_files
-from showcase.apps.common import LazyModel, header, standalone_page, user_errors
+from showcase.apps.common import (
+    Lazy,
+    clean_text,
+    demo_entry,
+    header,
+    scratch_path,
+    standalone_page,
+    user_errors,
+)
+from showcase.sentiment.api import (
+    MAX_BATCH_CHARACTERS,
+    MAX_BATCH_LINES,
+    MAX_CHARS,
+    SentimentClassifier,
+    predictions_csv,
+    read_batch_file,
+)
 
-DEMO = registry.get("sentiment")
+DEMO = demo_entry("sentiment")
 EXAMPLES = [
     "I love my mobile phone",
     "I hate the small screen of my PDA",
@@ -20,19 +34,9 @@ EXAMPLES = [
 CONCURRENCY_LIMIT = 4
 
 
-def render(checkpoint: str | None = None) -> LazyModel:
+def render(checkpoint: str | None = None) -> Lazy:
     """Add the sentiment UI to the current Blocks; returns its lazily loaded model."""
-    from showcase.inputs import clean_text
-    from showcase.sentiment import SentimentClassifier
-    from showcase.sentiment.api import (
-        MAX_BATCH_CHARACTERS,
-        MAX_BATCH_LINES,
-        MAX_CHARS,
-        predictions_csv,
-        read_batch_file,
-    )
-
-    model = LazyModel(lambda: SentimentClassifier.from_pretrained(checkpoint=checkpoint).warm_up())
+    model = Lazy(lambda: SentimentClassifier.from_pretrained(checkpoint=checkpoint).warm_up())
 
     @user_errors
     def classify(text):
@@ -51,7 +55,7 @@ def render(checkpoint: str | None = None) -> LazyModel:
         classifier = model.get()
         probabilities = classifier.positive_probabilities(texts)
         csv_text = predictions_csv(texts, probabilities)
-        out = output_files.scratch_path("sentiment_predictions.csv")
+        out = scratch_path("sentiment_predictions.csv")
         out.write_text(csv_text, encoding="utf-8")
         rows = [
             [text[:200], "positive" if p >= 0.5 else "negative", round(float(p), 4)]

@@ -10,14 +10,33 @@ from pathlib import Path
 
 import gradio as gr
 
-from showcase import registry
-from showcase.apps import budgets, output_files
-from showcase.apps.common import LazyModel, header, picture_input, standalone_page, user_errors
-from showcase.style_transfer.gatys import MAX_SIZE as GATYS_MAX_SIZE
-from showcase.style_transfer.paintings import label_for
-from showcase.style_transfer.video import MAX_SIDE as VIDEO_MAX_SIDE
+from showcase.apps.common import (
+    WORK_SECONDS,
+    Lazy,
+    demo_entry,
+    header,
+    picture_input,
+    scratch_path,
+    standalone_page,
+    user_errors,
+)
+from showcase.style_transfer.api import (
+    GATYS_MAX_SIZE,
+    VIDEO_MAX_SIDE,
+    GatysSettings,
+    StyleTransfer,
+    flicker,
+    label_for,
+    landscape,
+    read_clip,
+    stylize_video_fast,
+    stylize_video_gatys,
+    swirls,
+    synthetic_clip,
+    write_clip,
+)
 
-DEMO = registry.get("style_transfer")
+DEMO = demo_entry("style_transfer")
 LOSS_NETWORKS = {
     "SqueezeNet v1.1 (fast, default)": "squeezenet",
     "MobileNet 0.25 (fastest)": "mobilenet",
@@ -37,8 +56,6 @@ MAX_SIZE_FOR = {"vgg19": 512}
 
 def _sample_files() -> list[list[str]]:
     """Write the project's own drawn examples once, for gr.Examples (which wants files)."""
-    from showcase.style_transfer.samples import landscape, swirls
-
     folder = Path(tempfile.gettempdir()) / "showcase-style-samples"
     folder.mkdir(exist_ok=True)
     content, style = folder / "landscape.png", folder / "swirls.png"
@@ -49,13 +66,11 @@ def _sample_files() -> list[list[str]]:
     return [[str(content), str(style)]]
 
 
-def render(checkpoint: str | None = None) -> LazyModel:
+def render(checkpoint: str | None = None) -> Lazy:
     """Add the style-transfer UI to the current Blocks; returns what it loads lazily (the fast
     styles and the default loss network), so the hub can warm it up in the background."""
 
     def load_all():
-        from showcase.style_transfer import StyleTransfer
-
         styles = {
             name: StyleTransfer.load(path)
             for name, path in StyleTransfer.available_styles(checkpoint).items()
@@ -64,7 +79,7 @@ def render(checkpoint: str | None = None) -> LazyModel:
             style.warm_up()
         return styles, StyleTransfer.loss_network("squeezenet")
 
-    loaded = LazyModel(load_all)
+    loaded = Lazy(load_all)
     gr.Markdown(header(DEMO, answering=_answering(checkpoint)))
     with gr.Tab("Fast styles"):
         _render_fast(loaded, checkpoint)
@@ -76,9 +91,7 @@ def render(checkpoint: str | None = None) -> LazyModel:
 
 
 def _answering(checkpoint) -> str:
-    from showcase import checkpoints
-
-    names = list(checkpoints.available(DEMO.name, checkpoint))
+    names = list(StyleTransfer.available(checkpoint))
     fast = (
         f"**Fast styles:** {len(names)} trained networks ({', '.join(names)})"
         if names
@@ -92,12 +105,10 @@ def _answering(checkpoint) -> str:
 
 
 def _style_choices(checkpoint) -> list[tuple[str, str]]:
-    from showcase import checkpoints
-
-    return [(label_for(name), name) for name in checkpoints.available(DEMO.name, checkpoint)]
+    return [(label_for(name), name) for name in StyleTransfer.available(checkpoint)]
 
 
-def _render_fast(loaded: LazyModel, checkpoint) -> None:
+def _render_fast(loaded: Lazy, checkpoint) -> None:
     choices = _style_choices(checkpoint)
 
     def style_named(name):
@@ -180,8 +191,6 @@ def _render_fast(loaded: LazyModel, checkpoint) -> None:
 
 def _sample_clip() -> str:
     """The project's drawn clip (a balloon over a landscape), written once as an example."""
-    from showcase.style_transfer.video import synthetic_clip, write_clip
-
     path = Path(tempfile.gettempdir()) / "showcase-style-samples" / "balloon.mp4"
     if not path.exists():
         path.parent.mkdir(exist_ok=True)
@@ -189,21 +198,12 @@ def _sample_clip() -> str:
     return str(path)
 
 
-def _render_video(loaded: LazyModel, checkpoint) -> None:
+def _render_video(loaded: Lazy, checkpoint) -> None:
     choices = _style_choices(checkpoint)
     methods = ["Fast style", "Optimise (Gatys)"]
 
     @user_errors
     def stylise_clip(clip, method, style_name, painting, consistent, max_frames, size, iterations):
-        from showcase.style_transfer.gatys import GatysSettings
-        from showcase.style_transfer.video import (
-            flicker,
-            read_clip,
-            stylize_video_fast,
-            stylize_video_gatys,
-            write_clip,
-        )
-
         if clip is None:
             raise gr.Error("Upload a clip (mp4, webm or gif), or click the example, first.")
         decoded = read_clip(clip, max_frames=int(max_frames), max_side=int(size))
@@ -225,7 +225,7 @@ def _render_video(loaded: LazyModel, checkpoint) -> None:
                 GatysSettings(iterations=int(iterations)),
                 network,
                 consistent=bool(consistent),
-                max_seconds=budgets.WORK_SECONDS,
+                max_seconds=WORK_SECONDS,
             )
         final, thinned = None, False
         for report in reports:
@@ -236,7 +236,7 @@ def _render_video(loaded: LazyModel, checkpoint) -> None:
                 f"{report.fraction:.0%} done, {report.seconds:.1f} s"
             )
             yield None, report.image, status
-        out = output_files.scratch_path("stylised.mp4")
+        out = scratch_path("stylised.mp4")
         write_clip(final.frames, out, fps=decoded.fps)
         mode = "consistent (flow-guided)" if consistent else "naive (frame by frame)"
         status = (
@@ -249,7 +249,7 @@ def _render_video(loaded: LazyModel, checkpoint) -> None:
             status += f"  \n{decoded.notice}"
         if thinned and method != methods[0]:
             status += (
-                f"  \nTo finish within this server's {budgets.WORK_SECONDS:.0f} s budget, frames "
+                f"  \nTo finish within this server's {WORK_SECONDS:.0f} s budget, frames "
                 "got fewer steps than asked; fewer or smaller frames get more."
             )
         yield str(out), final.image, status
@@ -290,7 +290,7 @@ def _render_video(loaded: LazyModel, checkpoint) -> None:
     )
 
 
-def _render_gatys(loaded: LazyModel) -> None:
+def _render_gatys(loaded: Lazy) -> None:
     @user_errors
     def stylise(
         content,
@@ -304,8 +304,6 @@ def _render_gatys(loaded: LazyModel) -> None:
         style_weight,
         preserve_colour,
     ):
-        from showcase.style_transfer import StyleTransfer
-
         if content is None or style is None:
             raise gr.Error("Upload a photo and a painting (or click the example) first.")
         chosen = LOSS_NETWORKS[loss_network]  # the input boundary allows only the choices
@@ -327,7 +325,7 @@ def _render_gatys(loaded: LazyModel) -> None:
             report_every=REPORT_EVERY,
             size=size,
             iterations=int(iterations),
-            max_seconds=budgets.WORK_SECONDS,
+            max_seconds=WORK_SECONDS,
             content_weight=float(content_weight),
             style_weight=float(style_weight),
             preserve_colour=bool(preserve_colour),

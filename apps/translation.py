@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import gradio as gr
 
-from showcase import registry
-from showcase.apps.common import LazyModel, header, standalone_page, user_errors
+from showcase.apps.common import (
+    Lazy,
+    check_beam_size,
+    demo_entry,
+    header,
+    standalone_page,
+    user_errors,
+)
+from showcase.translation.api import MAX_BEAM_SIZE, MAX_CHARACTERS, Translator, attention_picture
 
-DEMO = registry.get("translation")
+DEMO = demo_entry("translation")
 DIRECTIONS = {"English → French": "en-fr", "English → German": "en-de"}
 # A short sentence takes about 40 ms with its heatmap; a long text a few seconds. Four side by
 # side, so a long text does not hold up the short ones.
@@ -22,17 +29,12 @@ EXAMPLES = [
 ]
 
 
-def render(checkpoint: str | None = None) -> LazyModel:
+def render(checkpoint: str | None = None) -> Lazy:
     """Add the translation UI to the current Blocks; returns its lazily loaded models."""
-    from showcase.translation.api import MAX_BEAM_SIZE, MAX_CHARACTERS
-
-    model = LazyModel(lambda: _load(checkpoint))
+    model = Lazy(lambda: _load(checkpoint))
 
     @user_errors
     def translate(text, direction, beam_size):
-        from showcase.inputs import check_beam_size
-        from showcase.translation.plot import attention_picture
-
         translators = model.get()
         if direction not in DIRECTIONS:
             raise gr.Error(f"Pick a direction from the list, not {direction!r}.")
@@ -112,8 +114,6 @@ def render(checkpoint: str | None = None) -> LazyModel:
 
 
 def _load(checkpoint):
-    from showcase.translation import Translator
-
     translators = Translator.installed(checkpoint).values()
     return {translator.pair: translator.warm_up() for translator in translators}
 

@@ -5,11 +5,24 @@ from __future__ import annotations
 import gradio as gr
 import numpy as np
 
-from showcase import registry
-from showcase.apps import budgets
-from showcase.apps.common import LazyModel, header, standalone_page, user_errors
+from showcase.apps.common import (
+    SPEECH_SECONDS,
+    Lazy,
+    demo_entry,
+    header,
+    standalone_page,
+    user_errors,
+)
+from showcase.tts.api import (
+    CHECKPOINT_NAME,
+    MAX_CHARACTERS,
+    Synthesizer,
+    alignment_figure,
+    prepare_text,
+    spectrogram_figure,
+)
 
-DEMO = registry.get("tts")
+DEMO = demo_entry("tts")
 # Speaking takes about half the audio's length; one at a time keeps the cores for the fast demos.
 CONCURRENCY_LIMIT = 1
 EXAMPLES = [
@@ -20,21 +33,17 @@ EXAMPLES = [
 ]
 
 
-def render(checkpoint: str | None = None) -> LazyModel:
+def render(checkpoint: str | None = None) -> Lazy:
     """Add the TTS UI to the current Blocks; returns its lazily loaded synthesiser."""
-    from showcase.tts.api import MAX_CHARACTERS, prepare_text
-
-    model = LazyModel(lambda: _load(checkpoint))
+    model = Lazy(lambda: _load(checkpoint))
 
     @user_errors
     def speak(words):
-        from showcase.tts.plots import alignment_figure, spectrogram_figure
-
         prepare_text(words)  # bad text gets its message before any model is loaded
         synthesizer = model.get()
         if synthesizer is None:
             raise gr.Error("No speech model is installed; train one with `showcase train tts`.")
-        speech = synthesizer.speak(words, max_seconds=budgets.SPEECH_SECONDS)
+        speech = synthesizer.speak(words, max_seconds=SPEECH_SECONDS)
         first = speech.sentences[0]
         if len(speech.sentences) > 1:
             speech.notices.append(
@@ -81,11 +90,7 @@ def render(checkpoint: str | None = None) -> LazyModel:
 
 
 def _load(checkpoint):
-    from showcase import checkpoints
-    from showcase.tts import Synthesizer
-    from showcase.tts.api import CHECKPOINT_NAME
-
-    found = checkpoints.available(DEMO.name, checkpoint)
+    found = Synthesizer.available(checkpoint)
     if not found:
         return None
     path = found.get(CHECKPOINT_NAME) or next(iter(found.values()))

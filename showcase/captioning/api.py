@@ -1,4 +1,9 @@
-"""The import API: ``Captioner.from_pretrained().caption(image, beam_size=3)``."""
+"""The import API: ``Captioner.from_pretrained().caption(image, beam_size=3)``.
+
+Names imported ``as`` themselves below are re-exported: they are what the demo's UI
+(apps/captioning.py) and other importers use, since the UI imports from showcase only this module
+and showcase.apps.common (tests/platform/test_layering.py).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import numpy as np
 import tensorflow as tf
 
 from showcase.beam_search import Beam, beam_search, greedy
+from showcase.captioning.scenes import make_scene as make_scene
 from showcase.captioning.vocabulary import END_ID, START_ID, Vocabulary
 from showcase.errors import InputError
 from showcase.inputs import check_beam_size

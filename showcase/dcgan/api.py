@@ -1,4 +1,9 @@
-"""The import API: ``DigitGenerator.from_pretrained().generate(digits=[3, 7], seed=0)``."""
+"""The import API: ``DigitGenerator.from_pretrained().generate(digits=[3, 7], seed=0)``.
+
+Names imported ``as`` themselves below are re-exported: they are what the demo's UI
+(apps/dcgan.py) and other importers use, since the UI imports from showcase only this module
+and showcase.apps.common (tests/platform/test_layering.py).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ import tensorflow as tf
 from showcase import checkpoints
 from showcase.dcgan.digit_classifier import NAME as CLASSIFIER_NAME
 from showcase.dcgan.model import classes_of, to_uint8
+from showcase.dcgan.model import grid as grid
 from showcase.errors import DataError, InputError
 from showcase.inputs import check_seed
 from showcase.pretrained import Pretrained

@@ -1,4 +1,9 @@
-"""The import API for style transfer."""
+"""The import API for style transfer.
+
+Names imported ``as`` themselves below (and GATYS_MAX_SIZE, VIDEO_MAX_SIDE) are re-exported:
+they are what the demo's UI (apps/style_transfer.py) and other importers use, since the UI
+imports from showcase only this module and showcase.apps.common (tests/platform/test_layering.py).
+"""
 
 from __future__ import annotations
 
@@ -12,12 +17,24 @@ from PIL import Image
 from showcase.images import fit_within, open_image
 from showcase.lazy import LazyByKey
 from showcase.pretrained import Pretrained
+from showcase.style_transfer import gatys, video
 from showcase.style_transfer.gatys import GatysSettings, Progress, optimise
 from showcase.style_transfer.loss_networks import LossNetwork
 from showcase.style_transfer.model import stylize_array
+from showcase.style_transfer.paintings import label_for as label_for
+from showcase.style_transfer.samples import landscape as landscape
+from showcase.style_transfer.samples import swirls as swirls
+from showcase.style_transfer.video import flicker as flicker
+from showcase.style_transfer.video import read_clip as read_clip
+from showcase.style_transfer.video import stylize_video_fast as stylize_video_fast
+from showcase.style_transfer.video import stylize_video_gatys as stylize_video_gatys
+from showcase.style_transfer.video import synthetic_clip as synthetic_clip
+from showcase.style_transfer.video import write_clip as write_clip
 
 DEMO = "style_transfer"
 CHECKPOINT_NAME = "starry_night"
+GATYS_MAX_SIZE = gatys.MAX_SIZE  # the longest side an optimisation works at
+VIDEO_MAX_SIDE = video.MAX_SIDE  # the longest side of a clip's frames
 _LOSS_NETWORKS = LazyByKey(
     lambda key: LossNetwork.best_available(key[0]) if key[1] else LossNetwork(key[0])
 )

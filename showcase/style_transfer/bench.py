@@ -18,9 +18,21 @@ from __future__ import annotations
 
 import time
 
+import keras
 import numpy as np
+import tensorflow as tf
 
+from showcase.bench import Case
+from showcase.style_transfer.api import StyleTransfer
+from showcase.style_transfer.gatys import GatysSettings, optimise, traced_loss_and_gradient
+from showcase.style_transfer.losses import gram_matrix
 from showcase.style_transfer.samples import landscape, swirls
+from showcase.style_transfer.video import (
+    flicker,
+    stylize_video_fast,
+    stylize_video_gatys,
+    synthetic_clip,
+)
 
 # Each Gatys case is an optimisation of seconds; a few repetitions give a stable median.
 GATYS_RUNS = 3
@@ -43,8 +55,6 @@ class Loaded:
 
 
 def load(checkpoint=None):
-    from showcase.style_transfer import StyleTransfer
-
     StyleTransfer.loss_network()
     styles = {
         name: StyleTransfer.load(path)
@@ -54,8 +64,6 @@ def load(checkpoint=None):
 
 
 def bench_cases(loaded):
-    from showcase.bench import Case
-
     content, style = landscape((512, 341)), swirls((512, 341))
 
     def gatys(size, iterations):
@@ -82,9 +90,6 @@ def bench_cases(loaded):
 
 def _sgd_run(loss_and_gradient, start, targets, weights, scale, max_steps, target_loss=None):
     """The keras-io recipe on our loss x ``scale``: returns (steps, seconds, best loss)."""
-    import keras
-    import tensorflow as tf
-
     image = tf.Variable(start[None])
     schedule = keras.optimizers.schedules.ExponentialDecay(100.0, 100, 0.96)
     optimizer = keras.optimizers.SGD(schedule)
@@ -106,14 +111,6 @@ def comparisons(loaded):
 
 
 def _video_comparisons(loaded):
-    from showcase.style_transfer.gatys import GatysSettings
-    from showcase.style_transfer.video import (
-        flicker,
-        stylize_video_fast,
-        stylize_video_gatys,
-        synthetic_clip,
-    )
-
     clip = synthetic_clip(CLIP_FRAMES, CLIP_SIZE)
     where = f"synthetic clip, {CLIP_FRAMES} frames of {CLIP_SIZE[0]}x{CLIP_SIZE[1]} px"
 
@@ -162,11 +159,6 @@ def _video_comparisons(loaded):
 
 
 def _keras_io_comparison(loaded):
-    import tensorflow as tf
-
-    from showcase.style_transfer.gatys import GatysSettings, _loss_and_gradient, optimise
-    from showcase.style_transfer.losses import gram_matrix
-
     network = loaded.style_transfer.loss_network()
     size = (COMPARISON_SIZE, COMPARISON_SIZE)
     content = np.asarray(landscape(size), np.float32)
@@ -182,7 +174,7 @@ def _keras_io_comparison(loaded):
     ours_s = time.perf_counter() - started
     target_loss = final.losses["total"]
 
-    loss_and_gradient = _loss_and_gradient(network)
+    loss_and_gradient = traced_loss_and_gradient(network)
     spec = network.spec
     style_features = network.features(style[None])
     targets = (

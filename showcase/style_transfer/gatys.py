@@ -31,6 +31,8 @@ from collections.abc import Iterator
 
 import keras
 import numpy as np
+import tensorflow as tf
+from keras import ops
 from PIL import Image
 
 from showcase.errors import InputError
@@ -115,8 +117,6 @@ class TemporalTerm:
 
 def temporal_loss(image, previous, mask):
     """See :class:`TemporalTerm`; ``mask`` is (batch, height, width, 1) and broadcasts."""
-    from keras import ops
-
     return ops.mean(mask * ops.square(image - previous)) / (255.0 * 255.0)
 
 
@@ -206,14 +206,12 @@ def _picture_losses(network: LossNetwork, image, target_content, target_grams) -
     return {"content": c_loss, "style": s_loss, "tv": total_variation_loss(image)}
 
 
-def _loss_and_gradient(network: LossNetwork):
+def traced_loss_and_gradient(network: LossNetwork):
     """The traced loss + gradient of ``network``, built once and reused by every request.
 
     Everything that varies between requests (picture, targets, weights) is a tensor argument,
     and ``reduce_retracing`` lets image sizes vary without tracing again.
     """
-    import tensorflow as tf
-
     cached = getattr(network, "_gatys_loss_and_gradient", None)
     if cached is not None:
         return cached
@@ -235,12 +233,10 @@ def _loss_and_gradient(network: LossNetwork):
 
 
 def _temporal_loss_and_gradient(network: LossNetwork):
-    """Like :func:`_loss_and_gradient` plus the temporal term; a separate traced function so the
-    plain one keeps its signature. The warped previous frame, its mask and the four weights are
-    tensor arguments, so successive video frames reuse one trace.
+    """Like :func:`traced_loss_and_gradient` plus the temporal term; a separate traced function
+    so the plain one keeps its signature. The warped previous frame, its mask and the four
+    weights are tensor arguments, so successive video frames reuse one trace.
     """
-    import tensorflow as tf
-
     cached = getattr(network, "_gatys_temporal_loss_and_gradient", None)
     if cached is not None:
         return cached
@@ -308,8 +304,6 @@ def optimise(
     the previous stage's result (the content for the first stage): coarse stages then work only
     on the masked-out pixels (for video: those the warped previous frame cannot supply).
     """
-    import tensorflow as tf
-
     settings = settings or GatysSettings()
     settings.check()
     if not styles or len(styles) > 2:
@@ -332,7 +326,7 @@ def optimise(
     steps_per_stage = _split_steps(settings.iterations, len(stage_sizes))
     weight_list = [settings.content_weight, settings.style_weight, settings.tv_weight]
     if temporal is None:
-        loss_and_gradient = _loss_and_gradient(network)
+        loss_and_gradient = traced_loss_and_gradient(network)
     else:
         if temporal.weight < 0:
             raise InputError("the temporal weight cannot be negative")

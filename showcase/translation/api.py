@@ -1,4 +1,9 @@
-"""The import API: ``Translator.from_pretrained("en-fr").translate(["..."], beam_size=4)``."""
+"""The import API: ``Translator.from_pretrained("en-fr").translate(["..."], beam_size=4)``.
+
+Names imported ``as`` themselves below are re-exported: they are what the demo's UI
+(apps/translation.py) and other importers use, since the UI imports from showcase only this module
+and showcase.apps.common (tests/platform/test_layering.py).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from showcase.errors import InputError
 from showcase.inputs import check_beam_size, clean_text
 from showcase.pretrained import Pretrained
 from showcase.translation.corpora import check_pair
+from showcase.translation.plot import attention_picture as attention_picture
 from showcase.translation.subwords import END_ID, PAD_ID, START_ID, UNKNOWN_ID
 
 DEMO = "translation"

@@ -1,4 +1,9 @@
-"""The import API: ``Synthesizer.from_pretrained().synthesize("text")`` -> (rate, waveform)."""
+"""The import API: ``Synthesizer.from_pretrained().synthesize("text")`` -> (rate, waveform).
+
+Names imported ``as`` themselves below are re-exported: they are what the demo's UI
+(apps/tts.py) and other importers use, since the UI imports from showcase only this module
+and showcase.apps.common (tests/platform/test_layering.py).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,8 @@ from showcase.inputs import clean_text
 from showcase.pretrained import Pretrained
 from showcase.tts import audio, text
 from showcase.tts.frontend import FrontEnd
+from showcase.tts.plots import alignment_figure as alignment_figure
+from showcase.tts.plots import spectrogram_figure as spectrogram_figure
 
 DEMO = "tts"
 CHECKPOINT_NAME = "espeak_tacotron"
