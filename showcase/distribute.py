@@ -1,7 +1,8 @@
 """Pick a ``tf.distribute`` strategy and precision policy for training, the same way for every demo.
 
 ``--strategy auto`` uses MirroredStrategy when more than one local GPU is visible and the default
-(single-device) strategy otherwise; ``mirrored`` mirrors across all local GPUs (or the CPU);
+(single-device) strategy otherwise; ``mirrored`` mirrors across all local GPUs (or the logical
+CPU devices);
 ``multiworker`` reads the cluster from ``TF_CONFIG`` (TensorFlow's own multi-machine engine).
 ``--mixed-precision`` sets Keras' ``mixed_float16`` policy, which only pays off on GPUs.
 """
@@ -33,19 +34,26 @@ def make_strategy(name: str = "auto"):
         return _SingleDevice()
     import tensorflow as tf
 
+    from showcase import fit_strategies  # imports TensorFlow: only when training starts
+
     gpus = tf.config.list_physical_devices("GPU")
     if name == "auto":
         name = "mirrored" if len(gpus) > 1 else "default"
     if name == "default":
         return tf.distribute.get_strategy()
     if name == "mirrored":
-        return tf.distribute.MirroredStrategy()
+        if gpus:
+            return fit_strategies.MirroredStrategy()
+        # No GPU: one copy per logical CPU device (one, unless the process split its CPU with
+        # tf.config.set_logical_device_configuration before TensorFlow started).
+        cpus = [device.name for device in tf.config.list_logical_devices("CPU")]
+        return fit_strategies.MirroredStrategy(cpus)
     if name == "multiworker":
         import os
 
         if "TF_CONFIG" not in os.environ:
             raise ShowcaseError("--strategy multiworker needs the cluster described in TF_CONFIG")
-        return tf.distribute.MultiWorkerMirroredStrategy()
+        return fit_strategies.MultiWorkerMirroredStrategy()
     raise ShowcaseError(f"unknown strategy {name!r}; choose one of {', '.join(STRATEGIES)}")
 
 

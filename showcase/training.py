@@ -9,20 +9,22 @@ evaluation.
 Scaling out: ``--strategy multiworker`` runs the same code on every machine of a cluster that
 ``TF_CONFIG`` describes (TensorFlow's MultiWorkerMirroredStrategy); every worker saves its copy
 of the (identical) weights to its own ``--out`` and the chief's (worker 0) is the result.
+``--strategy mirrored`` copies the model onto every local GPU (or every logical CPU device).
+A multi-worker strategy must exist before TensorFlow runs its first operation, so every
+``train()`` calls :func:`prepare` first.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from showcase import checkpoints
 from showcase.distribute import STRATEGIES, make_strategy, set_precision
 from showcase.errors import CheckpointError
+from showcase.lazy import LazyByKey
 
 # Where and how loudly a run works, not what it learns: left out of a card's hyperparameters.
 RUNTIME_FIELDS = ("data", "out", "verbose")
@@ -67,6 +69,16 @@ def output_folder(demo: str, config: TrainConfig) -> Path:
     return folder
 
 
+# One strategy of each kind per process: TensorFlow configures its runtime for it once.
+_STRATEGIES = LazyByKey(make_strategy)
+
+
+def prepare(config: TrainConfig) -> None:
+    """Create the run's distribution strategy now, before TensorFlow runs any operation
+    (MultiWorkerMirroredStrategy refuses to start later); the first line of every ``train()``."""
+    _STRATEGIES.get(config.strategy)
+
+
 @dataclasses.dataclass(frozen=True)
 class Session:
     """The strategy and precision a training run builds its model under."""
@@ -99,18 +111,9 @@ def training_session(config: TrainConfig) -> Iterator[Session]:
 
     policy = set_precision(config.mixed_precision)
     try:
-        yield Session(make_strategy(config.strategy), policy)
+        yield Session(_STRATEGIES.get(config.strategy), policy)
     finally:
         keras.mixed_precision.set_global_policy("float32")
-
-
-def worker_index() -> int:
-    """This process's index among the workers of ``TF_CONFIG`` (0, the chief, when alone)."""
-    try:
-        task = json.loads(os.environ.get("TF_CONFIG", "{}")).get("task", {})
-    except ValueError:
-        return 0
-    return int(task.get("index", 0)) if task.get("type", "worker") in ("worker", "chief") else 0
 
 
 def inference_copy(model, rebuild: Callable | None = None):
@@ -147,9 +150,11 @@ def command_line(
     defaults = type(config)()
     fields = sorted(
         dataclasses.fields(config),
-        key=lambda field: list(placeholders).index(field.name)
-        if field.name in placeholders
-        else len(placeholders),
+        key=lambda field: (
+            list(placeholders).index(field.name)
+            if field.name in placeholders
+            else len(placeholders)
+        ),
     )
     words = [f"showcase {verb} {demo}"]
     for field in fields:
@@ -174,6 +179,7 @@ def model_card(
     dataset: dict,
     training_time_s: float,
     policy: str,
+    replicas: int = 1,
     metric: dict | None = None,
     notes: str = "",
     train_command: str | None = None,
@@ -185,7 +191,8 @@ def model_card(
 
     ``config`` is None for a model trained inside another demo's run (DCGAN's judge); its
     ``measured`` settings are then all the card records.
-    ``policy`` is the precision policy the run trained under (its :class:`Session`'s).
+    ``policy`` and ``replicas`` are the precision policy and the number of model copies the run
+    trained with (its :class:`Session`'s).
     Without a ``metric`` the card says "not measured" until :func:`record_metric` fills it in.
     """
     return checkpoints.ModelCard(
@@ -195,14 +202,14 @@ def model_card(
         dataset=dataset,
         metric=metric or {"name": "not measured", "value": None},
         notes=notes,
-        train_command=train_command
-        or (command_line("train", demo, config) if config else ""),
+        train_command=train_command or (command_line("train", demo, config) if config else ""),
         evaluate_command=evaluate_command or f"showcase evaluate {demo} --json",
         training_time_s=round(training_time_s, 1),
         hardware=checkpoints.hardware_summary(),
         hyperparameters={
             **(hyperparameters(config, leave_out) if config else {}),
             "precision_policy": policy,
+            "replicas": replicas,
             **measured,
         },
     )

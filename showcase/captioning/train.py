@@ -61,6 +61,7 @@ def _load_data(config):
 
 
 def train(config: CaptioningTrainConfig) -> Path:
+    training.prepare(config)
     if config.encoder not in ENCODERS:
         raise ShowcaseError(f"--encoder must be one of {', '.join(ENCODERS)}")
     keras.utils.set_random_seed(config.seed)
@@ -120,6 +121,7 @@ def train(config: CaptioningTrainConfig) -> Path:
         config,
         paper=PAPER,
         policy=session.policy,
+        replicas=session.replicas,
         dataset={
             "train": f"{train_data.source} ({len(train_data):,} images, "
             f"{len(train_data.pairs()[0]):,} captions)",

@@ -138,11 +138,18 @@ class ConditionalGAN(keras.Model):
         self.d_tracker = keras.metrics.Mean(name="d_loss")
         self.g_tracker = keras.metrics.Mean(name="g_loss")
         self.seed_generator = keras.random.SeedGenerator(0)
+        # Its weights are the two networks', built already; a distributed fit would otherwise
+        # try to build it by calling it on a batch of images (it is called on noise).
+        self.built = True
 
     def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
         super().compile(**kwargs)
         self.d_optimizer = d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
         self.g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
+        # Their slots now, under the caller's strategy scope: made inside a distributed step
+        # they would be per-replica values the step cannot create.
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
 
     @property
     def metrics(self):
@@ -156,6 +163,8 @@ class ConditionalGAN(keras.Model):
 
         images, labels = data
         batch = ops.shape(images)[0]
+        # Replicas' gradients are summed: each replica's loss counts 1/replicas (1 on one device).
+        share = 1.0 / tf.distribute.get_strategy().num_replicas_in_sync
         noise = keras.random.normal((batch, self.noise_dim), seed=self.seed_generator)
         with tf.GradientTape() as tape:
             fakes = self.generator([noise, labels], training=True)
@@ -164,8 +173,9 @@ class ConditionalGAN(keras.Model):
             d_loss = _bce(ops.ones_like(real_logits), real_logits) + _bce(
                 ops.zeros_like(fake_logits), fake_logits
             )
+            d_share = self.d_optimizer.scale_loss(d_loss * share)
         variables = self.discriminator.trainable_variables
-        gradients = tape.gradient(self.d_optimizer.scale_loss(d_loss), variables)
+        gradients = tape.gradient(d_share, variables)
         self.d_optimizer.apply_gradients(zip(gradients, variables, strict=True))
 
         noise = keras.random.normal((batch, self.noise_dim), seed=self.seed_generator)
@@ -174,8 +184,9 @@ class ConditionalGAN(keras.Model):
             fake_logits = self.discriminator([fakes, labels], training=True)
             # The non-saturating generator loss of Goodfellow et al. (2014).
             g_loss = _bce(ops.ones_like(fake_logits), fake_logits)
+            g_share = self.g_optimizer.scale_loss(g_loss * share)
         variables = self.generator.trainable_variables
-        gradients = tape.gradient(self.g_optimizer.scale_loss(g_loss), variables)
+        gradients = tape.gradient(g_share, variables)
         self.g_optimizer.apply_gradients(zip(gradients, variables, strict=True))
 
         self.d_tracker.update_state(d_loss)

@@ -41,6 +41,7 @@ def _batches(train, batch_size: int, seed: int):
     return (
         dataset.shuffle(len(train), seed=seed, reshuffle_each_iteration=True)
         .batch(batch_size, drop_remainder=True)
+        .repeat()
         .prefetch(tf.data.AUTOTUNE)
     )
 
@@ -80,6 +81,7 @@ def _classifier_for(out_dir: Path, train, held_out, config: DCGANTrainConfig):
 
 
 def train(config: DCGANTrainConfig) -> Path:
+    training.prepare(config)
     keras.utils.set_random_seed(config.seed)
     train_set, held_out = load_splits(config.data, image_size=config.image_size)
     image_size = train_set.images.shape[1]
@@ -105,16 +107,19 @@ def train(config: DCGANTrainConfig) -> Path:
             gan.compile(
                 d_optimizer=optimizer(), g_optimizer=optimizer(), jit_compile=config.jit_compile
             )
-        samples = out_dir / "samples" / name
-        started = time.perf_counter()
-        history = gan.fit(
-            _batches(train_set, session.global_batch(config.batch_size), config.seed),
-            epochs=config.epochs,
-            verbose=config.verbose,
-            shuffle=False,  # the tf.data pipeline reshuffles every epoch
-            callbacks=[SampleGridCallback(samples)],
-        )
-        training_time = time.perf_counter() - started
+            samples = out_dir / "samples" / name
+            global_batch = session.global_batch(config.batch_size)
+            started = time.perf_counter()
+            history = gan.fit(
+                _batches(train_set, global_batch, config.seed),
+                # Counted steps over a repeated dataset: a distributed fit cannot probe the end.
+                steps_per_epoch=len(train_set) // global_batch,
+                epochs=config.epochs,
+                verbose=config.verbose,
+                shuffle=False,  # the tf.data pipeline reshuffles every epoch
+                callbacks=[SampleGridCallback(samples)],
+            )
+            training_time = time.perf_counter() - started
     if config.mixed_precision:
         # A float32 copy: the checkpoint should not carry the training precision policy.
         generator = training.inference_copy(generator, new_generator)
@@ -137,6 +142,7 @@ def train(config: DCGANTrainConfig) -> Path:
         config,
         paper=PAPER,
         policy=session.policy,
+        replicas=session.replicas,
         dataset={
             "train": f"{train_set.source} ({len(train_set):,} images)",
             "held_out": f"{held_out.source} ({len(held_out):,})" if held_out else "none",
@@ -156,7 +162,6 @@ def train(config: DCGANTrainConfig) -> Path:
         leave_out=("name",),
         image_size=image_size,
         channels=channels,
-        replicas=session.replicas,
         final_d_loss=round(float(history.history["d_loss"][-1]), 4),
         final_g_loss=round(float(history.history["g_loss"][-1]), 4),
     )

@@ -59,6 +59,7 @@ def _dataset(
 
 def train(config: SentimentTrainConfig) -> Path:
     """Train on ``config.data``, early-stop on dev accuracy, save model + card; returns the path."""
+    training.prepare(config)
     if config.ensemble_size < 1:
         raise ShowcaseError("--ensemble-size must be at least 1")
     keras.utils.set_random_seed(config.seed)
@@ -139,6 +140,7 @@ def train(config: SentimentTrainConfig) -> Path:
         config,
         paper=PAPER,
         policy=session.policy,
+        replicas=session.replicas,
         dataset={
             "name": _dataset_name(config.data),
             "train": f"{splits['train'].source} ({len(splits['train']):,} sentences)",

@@ -30,6 +30,7 @@ def style_grams(loss_network, style_image, size: int):
 
 
 def train(config: FastStyleTrainConfig) -> Path:
+    training.prepare(config)
     content_dir = config.content_dir or config.data
     if not config.style or not content_dir:
         raise DataError("give the painting with --style IMG and the photos with --content-dir DIR")
@@ -75,6 +76,7 @@ def train(config: FastStyleTrainConfig) -> Path:
         paper="Johnson, Alahi & Fei-Fei 2016 (perceptual losses); Ulyanov et al. 2016 "
         "(instance normalisation)",
         policy=session.policy,
+        replicas=session.replicas,
         dataset={
             "style": str(config.style),
             "photos": photos_text,

@@ -68,6 +68,7 @@ def _train_command(config: TranslationTrainConfig, earlier) -> str:
 
 
 def train(config: TranslationTrainConfig) -> Path:
+    training.prepare(config)
     corpora.check_pair(config.pair)
     name = config.name or config.pair
     out_dir = training.output_folder(DEMO, config)
@@ -156,6 +157,7 @@ def train(config: TranslationTrainConfig) -> Path:
         config,
         paper=PAPER,
         policy=session.policy,
+        replicas=session.replicas,
         dataset={
             "train": data.describe(data.train) + f" ({len(encoded[0]):,} pairs)",
             "validation": data.describe(data.validation) + f" ({len(validation[0]):,} pairs)",

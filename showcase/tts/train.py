@@ -124,6 +124,7 @@ def _model_config(config: TTSTrainConfig, warm, audio_config, symbols: int) -> d
 
 
 def train(config: TTSTrainConfig) -> Path:
+    training.prepare(config)
     name = config.name or "espeak_tacotron"
     out_dir = training.output_folder(DEMO, config)
     keras.utils.set_random_seed(config.seed)
@@ -194,6 +195,7 @@ def train(config: TTSTrainConfig) -> Path:
         config,
         paper=PAPER,
         policy=session.policy,
+        replicas=session.replicas,
         dataset={
             "corpus": str(folder.resolve()),
             "train": f"{len(examples):,} clips ({hours:.2f} h)",
