@@ -204,3 +204,15 @@ def shared_data() -> Path:
     if reason:
         pytest.skip(reason)
     return shared_data_dir()
+
+
+@pytest.fixture
+def need_espeak():
+    """espeak-ng, from the system or the espeakng-loader wheel (a dependency, so always there
+    after `pip install`; a test that needs it fails under CI rather than skipping)."""
+    from showcase.tts.corpus import espeak_available
+
+    if not espeak_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("espeak-ng is missing under CI: neither the wheel nor a system one")
+        pytest.skip("espeak-ng is not installed")

@@ -141,7 +141,7 @@ def test_the_imagenet_encoder_trains_from_a_cached_weight_file(tmp_path, monkeyp
         verbose=0,
     )
     path = train(config)
-    captioner = Captioner.from_pretrained(path)
+    captioner = Captioner.load(path)
     trunk = captioner.model.encoder.get_layer("mobilenet_trunk")
     expected = stand_in.get_layer("conv_pw_11").get_weights()[0]
     np.testing.assert_array_equal(trunk.get_layer("conv_pw_11").get_weights()[0], expected)

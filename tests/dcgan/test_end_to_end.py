@@ -11,9 +11,9 @@ import pytest
 from PIL import Image
 
 from showcase.dcgan import DigitGenerator, data
+from showcase.dcgan.api import digit_classifier
 from showcase.dcgan.evaluate import (
     evaluate,
-    find_classifier,
     frechet_distance,
     mean_pairwise_distance,
     score_generator,
@@ -24,7 +24,7 @@ from showcase.errors import DataError, InputError
 
 @pytest.fixture(scope="module")
 def generator(tiny_dcgan):
-    return DigitGenerator.from_pretrained(tiny_dcgan)
+    return DigitGenerator.load(tiny_dcgan)
 
 
 def test_generate_is_reproducible_by_seed_and_follows_the_request(generator):
@@ -111,7 +111,7 @@ def test_the_diversity_check_catches_a_collapsed_generator(tiny_dcgan, tiny_mnis
     kernel[:100] = 0.0  # the noise's rows: only the label reaches the picture
     project.set_weights([kernel])
     train, held_out = data.load_splits(str(tiny_mnist_dir))
-    scores = score_generator(collapsed, find_classifier(tiny_dcgan), train, held_out, 20)
+    scores = score_generator(collapsed, digit_classifier(tiny_dcgan), train, held_out, 20)
     assert scores["diversity_min"] < 0.05 and scores["diversity_passes"] is False
 
 
@@ -130,7 +130,7 @@ def test_a_folder_of_pictures_trains_an_unconditional_colour_gan(tmp_path):
         data=str(folder), epochs=1, batch_size=4, width=4, image_size=32, out=str(tmp_path / "o")
     )
     path = train(config)
-    pictures = DigitGenerator.from_pretrained(path)
+    pictures = DigitGenerator.load(path)
     assert pictures.classes == 1 and not pictures.is_digit_model
     assert pictures.generate(None, count=3).shape == (3, 32, 32, 3)
     with pytest.raises(InputError, match="no classes"):

@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 from showcase.dcgan import DigitGenerator
+from showcase.dcgan.api import digit_classifier
 from showcase.dcgan.data import to_unit_range
 from showcase.dcgan.digit_classifier import logits_and_features
-from showcase.dcgan.evaluate import evaluate, find_classifier
+from showcase.dcgan.evaluate import evaluate
 from tests.support import shared_dataset
 
 
@@ -19,7 +20,7 @@ def shipped():
 def test_shipped_generator_draws_the_requested_digits(shipped):
     digits = np.repeat(np.arange(10), 10)
     images = shipped.generate(list(digits), seed=7)
-    logits, _ = logits_and_features(find_classifier(shipped.path), to_unit_range(images))
+    logits, _ = logits_and_features(digit_classifier(shipped.path), to_unit_range(images))
     assert (logits.argmax(axis=1) == digits).mean() >= 0.9
 
 

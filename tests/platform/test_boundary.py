@@ -118,7 +118,7 @@ def test_a_lone_surrogate_cannot_poison_the_sentiment_model(tiny_checkpoint):
     a string that gets past the check fails before the compiled function is entered."""
     from showcase.sentiment import SentimentClassifier
 
-    classifier = SentimentClassifier.from_pretrained(tiny_checkpoint).warm_up()
+    classifier = SentimentClassifier.load(tiny_checkpoint).warm_up()
     with pytest.raises(InputError, match="lone surrogate"):
         classifier.predict(["abc\ud800def"])
     with pytest.raises(Exception, match="UTF-8|utf-8|surrogate"):
@@ -192,7 +192,7 @@ def test_vgg19_in_offline_mode_says_so_instead_of_downloading(monkeypatch, tmp_p
 
 
 def test_a_batch_file_over_the_character_limit_is_refused(tmp_path):
-    from showcase.sentiment.infer import MAX_BATCH_CHARACTERS, MAX_CHARS, read_batch_file
+    from showcase.sentiment.api import MAX_BATCH_CHARACTERS, MAX_CHARS, read_batch_file
 
     lines = MAX_BATCH_CHARACTERS // MAX_CHARS + 2
     (tmp_path / "long.txt").write_text(("a fine film " * 200)[:MAX_CHARS] + "\n" * 1 * lines)
@@ -203,13 +203,13 @@ def test_a_batch_file_over_the_character_limit_is_refused(tmp_path):
 
 
 def test_batches_are_classified_in_chunks_with_the_same_answers(tiny_checkpoint):
-    from showcase.sentiment import SentimentClassifier, infer
+    from showcase.sentiment import SentimentClassifier, api
 
-    classifier = SentimentClassifier.from_pretrained(tiny_checkpoint)
+    classifier = SentimentClassifier.load(tiny_checkpoint)
     texts = [f"a {'wonderful' if i % 2 else 'dull'} film number {i}" for i in range(150)]
     chunked = classifier.positive_probabilities(texts)
     whole = classifier._run(texts)
-    assert len(chunked) == 150 > infer.CHUNK_SIZE
+    assert len(chunked) == 150 > api.CHUNK_SIZE
     np.testing.assert_allclose(chunked, whole, atol=1e-5)
 
 

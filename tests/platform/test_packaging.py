@@ -50,7 +50,9 @@ def test_wheel_ships_apps_and_models_inside_showcase(tmp_path):
             if f"showcase/models/{path}" not in names
         ]
         # The modules the registry names: the UI, the bench and the training.
-        for module in filter(None, (demo.app, demo.bench, demo.training)):
+        for module in filter(
+            None, (demo.app, demo.bench, demo.training, demo.presets, demo.evaluation)
+        ):
             missing += [module] if not module_files(module) & names else []
     assert not missing, missing
     top_level = {name.split("/")[0] for name in names}

@@ -372,7 +372,7 @@ def test_the_server_does_not_fetch_links_given_as_files(hub):
 def worst_files(hub, tmp_path_factory):
     """The largest inputs the demos allow, as uploads."""
     from showcase.images import MAX_PIXELS
-    from showcase.sentiment.infer import MAX_BATCH_CHARACTERS, MAX_CHARS
+    from showcase.sentiment.api import MAX_BATCH_CHARACTERS, MAX_CHARS
 
     folder = tmp_path_factory.mktemp("worst")
     side = math.isqrt(MAX_PIXELS) - 1

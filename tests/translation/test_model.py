@@ -13,7 +13,7 @@ from showcase.errors import InputError
 def translator(tiny_translator_path):
     from showcase.translation import Translator
 
-    return Translator.from_pretrained("en-fr", tiny_translator_path)
+    return Translator.from_pretrained("en-fr", checkpoint=tiny_translator_path)
 
 
 def test_subwords_give_back_spacing_and_punctuation():
@@ -126,7 +126,7 @@ def test_a_warm_start_continues_a_finished_checkpoint(
     assert after.hyperparameters["final_loss"] < 1.0
     (carried,) = after.benchmark["comparisons"]
     assert carried["keras_io_bleu"] == 1.0 and "en-fr after 8 epochs" in carried["measured_on"]
-    warmed = Translator.from_pretrained("en-fr", tmp_path / "en-fr.keras")
+    warmed = Translator.from_pretrained("en-fr", checkpoint=tmp_path / "en-fr.keras")
     assert warmed.translate("The black dog likes a bird.") == "Le chien noir aime un oiseau."
 
 

@@ -1,8 +1,8 @@
 """TTS evaluation helpers: word error rate, attention-alignment scores and offline recognition.
 
 The recognition tests need espeak-ng (to make speech) and pocketsphinx (to hear it). They skip
-when either is missing, except under CI (CI=true), where .ci/run installs espeak-ng and the
-test dependencies include pocketsphinx, so a missing one is a real failure.
+when either is missing, except under CI (CI=true), where the espeakng-loader wheel and
+pocketsphinx are dependencies of the package, so a missing one is a real failure.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from showcase.errors import InputError, ShowcaseError
+from showcase.lazy import once
 from showcase.tts import intelligibility
 from showcase.tts.intelligibility import (
     RecognizerUnavailableError,
@@ -139,7 +140,9 @@ def test_missing_pocketsphinx_is_a_clear_error(monkeypatch):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_pocketsphinx)
-    monkeypatch.setattr(intelligibility, "_decoder", None)
+    # A decoder not yet made, as in a fresh process.
+    fresh = once(intelligibility._decoder.__wrapped__)
+    monkeypatch.setattr(intelligibility, "_decoder", fresh)
     with pytest.raises(RecognizerUnavailableError, match="pip install pocketsphinx") as info:
         transcribe(np.ones(1600, np.float32) * 0.1, 16000)
     assert isinstance(info.value, ShowcaseError)

@@ -62,6 +62,7 @@ def synthesizer():
         attention_units=8,
         prenet_units=(8, 8),
         audio=SMALL_AUDIO.to_dict(),
+        text_units="characters",
     )
     model({"text": np.ones((1, 3), "int32"), "mel": np.zeros((1, 4, 16), "float32")})
     return Synthesizer(model)

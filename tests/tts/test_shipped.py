@@ -34,7 +34,7 @@ UNSEEN = [
 
 @functools.cache
 def shipped() -> Synthesizer:
-    return Synthesizer.from_pretrained(checkpoints.shipped_checkpoint_dir("tts"))
+    return Synthesizer.from_pretrained(checkpoint=checkpoints.shipped_checkpoint_dir("tts"))
 
 
 def test_the_card_states_the_evaluation_beside_the_reference():
