@@ -78,7 +78,7 @@ def test_the_corpus_is_spoken_and_sentences_are_held_out(trained):
 
 def test_evaluate_reproduces_the_card(trained):
     from showcase.checkpoints import ModelCard, card_path_for
-    from showcase.tts.train import evaluate
+    from showcase.tts.evaluate import evaluate
 
     path, _ = trained
     card = ModelCard.read(card_path_for(path))
