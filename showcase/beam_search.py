@@ -17,6 +17,18 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import tensorflow as tf
+
+
+def traced_step(step, *state_shapes: list):
+    """``step(previous word ids, *state)`` compiled once for every batch (beam) size.
+
+    The word ids are int32 (beams,); each state tensor is float32 with the shape given (None for
+    a size that varies: the beams, the source length...).
+    """
+    signature = [tf.TensorSpec([None], tf.int32)]
+    signature += [tf.TensorSpec(shape, tf.float32) for shape in state_shapes]
+    return tf.function(step, input_signature=signature)
 
 
 @dataclasses.dataclass

@@ -81,8 +81,10 @@ def prepare(config: TrainConfig) -> None:
 
 @dataclasses.dataclass(frozen=True)
 class Session:
-    """The strategy and precision a training run builds its model under."""
+    """One training run: its demo and config, and the strategy and precision it trains under."""
 
+    demo: str
+    config: TrainConfig
     strategy: object
     policy: str
 
@@ -97,9 +99,24 @@ class Session:
     def scope(self):
         return self.strategy.scope()
 
+    def card(self, name: str, **fields) -> checkpoints.ModelCard:
+        """The run's model card for checkpoint ``name``: see :func:`model_card` for ``fields``."""
+        return model_card(
+            self.demo,
+            name,
+            self.config,
+            policy=self.policy,
+            replicas=self.replicas,
+            **fields,
+        )
+
+    def save(self, model, card: checkpoints.ModelCard, **options) -> Path:
+        """Write ``<name>.keras`` and its card into the run's output folder; returns the path."""
+        return checkpoints.save(model, card, output_folder(self.demo, self.config), **options)
+
 
 @contextlib.contextmanager
-def training_session(config: TrainConfig) -> Iterator[Session]:
+def training_session(demo: str, config: TrainConfig) -> Iterator[Session]:
     """Apply the config's precision policy and strategy; float32 again when the block ends.
 
     The policy is global to Keras, so a mixed-precision run that was left on would make every
@@ -111,7 +128,7 @@ def training_session(config: TrainConfig) -> Iterator[Session]:
 
     policy = set_precision(config.mixed_precision)
     try:
-        yield Session(_STRATEGIES.get(config.strategy), policy)
+        yield Session(demo, config, _STRATEGIES.get(config.strategy), policy)
     finally:
         keras.mixed_precision.set_global_policy("float32")
 
@@ -213,13 +230,6 @@ def model_card(
             **measured,
         },
     )
-
-
-def save_checkpoint(
-    model, card: checkpoints.ModelCard, demo: str, config: TrainConfig, **options
-) -> Path:
-    """Write ``<name>.keras`` and its card into the run's output folder; returns the path."""
-    return checkpoints.save(model, card, output_folder(demo, config), **options)
 
 
 def record_metric(path: str | Path, metric: dict, **fields) -> checkpoints.ModelCard:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from showcase.beam_search import Beam, beam_search, greedy
+from showcase.beam_search import Beam, beam_search, greedy, traced_step
 from showcase.captioning.scenes import make_scene as make_scene
 from showcase.captioning.vocabulary import END_ID, START_ID, Vocabulary
 from showcase.errors import InputError
@@ -42,15 +42,8 @@ class Captioner(Pretrained):
         self._start = tf.function(
             model.start, input_signature=[tf.TensorSpec([None, size, size, 3], tf.float32)]
         )
-        self._step = tf.function(
-            model.step,
-            input_signature=[
-                tf.TensorSpec([None], tf.int32),
-                tf.TensorSpec([None, units], tf.float32),
-                tf.TensorSpec([None, units], tf.float32),
-                tf.TensorSpec([None, None, None], tf.float32),
-            ],
-        )
+        # State: the LSTM's h and c, and the image regions the attention reads.
+        self._step = traced_step(model.step, [None, units], [None, units], [None, None, None])
 
     @property
     def has_attention(self) -> bool:

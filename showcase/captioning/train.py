@@ -83,7 +83,7 @@ def train(config: CaptioningTrainConfig) -> Path:
             image_norm=config.image_norm,
         )
 
-    with training.training_session(config) as session:
+    with training.training_session(DEMO, config) as session:
         with session.scope():
             model = new_model()
             if config.encoder == "mobilenet":
@@ -115,13 +115,9 @@ def train(config: CaptioningTrainConfig) -> Path:
         copy((np.zeros((1, size, size, 3), "float32"), np.zeros((1, 2), "int32")))
         return copy
 
-    card = training.model_card(
-        DEMO,
+    card = session.card(
         name,
-        config,
         paper=PAPER,
-        policy=session.policy,
-        replicas=session.replicas,
         dataset={
             "train": f"{train_data.source} ({len(train_data):,} images, "
             f"{len(train_data.pairs()[0]):,} captions)",
@@ -139,7 +135,7 @@ def train(config: CaptioningTrainConfig) -> Path:
         final_loss=round(float(history.history["loss"][-1]), 4),
         final_validation_loss=round(float(history.history["val_loss"][-1]), 4),
     )
-    path = training.save_checkpoint(training.inference_copy(model, built_copy), card, DEMO, config)
+    path = session.save(training.inference_copy(model, built_copy), card)
     if config.evaluate and config.data in (None, "scenes"):
         record_evaluation(path)
     return path

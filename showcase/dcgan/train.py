@@ -99,7 +99,7 @@ def train(config: DCGANTrainConfig) -> Path:
         # float16 gradients underflow without loss scaling; train_step calls scale_loss.
         return keras.optimizers.LossScaleOptimizer(adam) if config.mixed_precision else adam
 
-    with training.training_session(config) as session:
+    with training.training_session(DEMO, config) as session:
         with session.scope():
             generator = new_generator()
             discriminator = build_discriminator(train_set.classes, config.width, **shape)
@@ -136,13 +136,9 @@ def train(config: DCGANTrainConfig) -> Path:
             **{k: v for k, v in scores.items() if k not in ("class_accuracy", "generated")},
         }
     data_arg = f" --data {config.data}" if config.data else ""
-    card = training.model_card(
-        DEMO,
+    card = session.card(
         name,
-        config,
         paper=PAPER,
-        policy=session.policy,
-        replicas=session.replicas,
         dataset={
             "train": f"{train_set.source} ({len(train_set):,} images)",
             "held_out": f"{held_out.source} ({len(held_out):,})" if held_out else "none",
@@ -165,4 +161,4 @@ def train(config: DCGANTrainConfig) -> Path:
         final_d_loss=round(float(history.history["d_loss"][-1]), 4),
         final_g_loss=round(float(history.history["g_loss"][-1]), 4),
     )
-    return checkpoints.save(generator, card, out_dir)
+    return session.save(generator, card)

@@ -87,7 +87,7 @@ def train(config: SentimentTrainConfig) -> Path:
 
     trained, member_dev_accuracy, best_epochs = [], [], []
     started = time.perf_counter()
-    with training.training_session(config) as session:
+    with training.training_session(DEMO, config) as session:
         global_batch = session.global_batch(config.batch_size)
         train_data = _dataset(splits["train"], tokenizer, vectorizer, global_batch, config.seed)
         dev_data = _dataset(splits["dev"], tokenizer, vectorizer, global_batch, None)
@@ -134,13 +134,9 @@ def train(config: SentimentTrainConfig) -> Path:
     accuracy = accuracy_of(classifier, test)
     dev_accuracy = accuracy_of(classifier, splits["dev"])
     data_arg = f" --data {config.data}" if config.data else ""
-    card = training.model_card(
-        DEMO,
+    card = session.card(
         CHECKPOINT_NAME,
-        config,
         paper=PAPER,
-        policy=session.policy,
-        replicas=session.replicas,
         dataset={
             "name": _dataset_name(config.data),
             "train": f"{splits['train'].source} ({len(splits['train']):,} sentences)",
@@ -162,7 +158,7 @@ def train(config: SentimentTrainConfig) -> Path:
         member_dev_accuracy=member_dev_accuracy,
         dev_accuracy=round(dev_accuracy, 4),
     )
-    return training.save_checkpoint(model, card, DEMO, config)
+    return session.save(model, card)
 
 
 def _dataset_name(data: str | None) -> str:

@@ -37,7 +37,7 @@ def train(config: FastStyleTrainConfig) -> Path:
     name = config.name or Path(config.style).stem
     keras.utils.set_random_seed(config.seed)
     files = list_images([folder for folder in content_dir.split(",") if folder])
-    with training.training_session(config) as session:
+    with training.training_session(DEMO, config) as session:
         with session.scope():
             loss_network = LossNetwork(config.loss_network, for_fast_network=True)
             grams = style_grams(loss_network, config.style, 2 * config.crop_size)
@@ -69,14 +69,10 @@ def train(config: FastStyleTrainConfig) -> Path:
         training_time = time.perf_counter() - started
 
     photos_text = f"{content_dir} ({len(files)} images)"
-    card = training.model_card(
-        DEMO,
+    card = session.card(
         name,
-        config,
         paper="Johnson, Alahi & Fei-Fei 2016 (perceptual losses); Ulyanov et al. 2016 "
         "(instance normalisation)",
-        policy=session.policy,
-        replicas=session.replicas,
         dataset={
             "style": str(config.style),
             "photos": photos_text,
@@ -98,7 +94,7 @@ def train(config: FastStyleTrainConfig) -> Path:
             f"{loss_network.spec.content_layer}. Trained on random crops of {photos_text}."
         ),
     )
-    path = training.save_checkpoint(transformer, card, DEMO, config)
+    path = session.save(transformer, card)
     if config.eval_dir:
         record_evaluation(path, config)
     return path

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from showcase.beam_search import beam_search, greedy
+from showcase.beam_search import beam_search, greedy, traced_step
 from showcase.errors import InputError
 from showcase.inputs import check_beam_size, clean_text
 from showcase.pretrained import Pretrained
@@ -82,16 +82,9 @@ class Translator(Pretrained):
         self._start = tf.function(
             model.start, input_signature=[tf.TensorSpec([None, None], tf.int32)]
         )
-        self._step = tf.function(
-            model.step,
-            input_signature=[
-                tf.TensorSpec([None], tf.int32),
-                tf.TensorSpec([None, units], tf.float32),
-                tf.TensorSpec([None, units], tf.float32),
-                tf.TensorSpec([None, None, 2 * model.encoder_units], tf.float32),
-                tf.TensorSpec([None, None], tf.float32),
-            ],
-        )
+        # State: the LSTM's h and c, the encoder's memory, and which source places hold a piece.
+        memory = [None, None, 2 * model.encoder_units]
+        self._step = traced_step(model.step, [None, units], [None, units], memory, [None, None])
         # Never emit padding, the unknown piece or a second start.
         self._banned = np.array([PAD_ID, UNKNOWN_ID, START_ID])
 

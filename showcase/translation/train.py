@@ -115,7 +115,7 @@ def train(config: TranslationTrainConfig) -> Path:
         model((np.ones((1, 2), "int32"), np.ones((1, 2), "int32")))
         return model
 
-    with training.training_session(config) as session:
+    with training.training_session(DEMO, config) as session:
         if model is None:
             with session.scope():
                 model = build_model(config, source_subwords, target_subwords)
@@ -151,13 +151,9 @@ def train(config: TranslationTrainConfig) -> Path:
         model, lambda: built(type(model).from_config(model.get_config()))
     )
     history = run.history
-    card = training.model_card(
-        DEMO,
+    card = session.card(
         name,
-        config,
         paper=PAPER,
-        policy=session.policy,
-        replicas=session.replicas,
         dataset={
             "train": data.describe(data.train) + f" ({len(encoded[0]):,} pairs)",
             "validation": data.describe(data.validation) + f" ({len(validation[0]):,} pairs)",
@@ -189,7 +185,7 @@ def train(config: TranslationTrainConfig) -> Path:
     if earlier is not None and carried_comparisons(earlier):
         card.benchmark = {"comparisons": carried_comparisons(earlier)}
     # Half-precision storage keeps a checkpoint under 25 MiB; it is scored as stored.
-    path = checkpoints.save(inference, card, out_dir, half_precision=True)
+    path = session.save(inference, card, half_precision=True)
     run.finish()
     if config.evaluate:
         record_evaluation(path, config.data, config.tatoeba)

@@ -141,7 +141,7 @@ def train(config: TTSTrainConfig) -> Path:
 
     run = ResumableRun(out_dir, name, DEMO, config.resume)
     steps = count_batches(examples, config.batch_size)
-    with training.training_session(config) as session:
+    with training.training_session(DEMO, config) as session:
         model = run.load_model()
         if model is None:
             with session.scope():
@@ -189,13 +189,9 @@ def train(config: TTSTrainConfig) -> Path:
     history = run.history
     frames = sum(len(example.mel) for example in examples)
     hours = frames * audio_config.hop_length / audio_config.sample_rate / 3600
-    card = training.model_card(
-        DEMO,
+    card = session.card(
         name,
-        config,
         paper=PAPER,
-        policy=session.policy,
-        replicas=session.replicas,
         dataset={
             "corpus": str(folder.resolve()),
             "train": f"{len(examples):,} clips ({hours:.2f} h)",
@@ -233,7 +229,7 @@ def train(config: TTSTrainConfig) -> Path:
         first_epoch_loss=history[0].get("loss") if history else None,
         final_loss=history[-1].get("loss") if history else None,
     )
-    path = checkpoints.save(inference, card, out_dir)
+    path = session.save(inference, card)
     run.finish()
     if config.evaluate:
         record_evaluation(path, folder)
