@@ -11,11 +11,13 @@ from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
+from PIL import Image
 
 from showcase.beam_search import Beam, beam_search, greedy, traced_step
 from showcase.captioning.scenes import make_scene as make_scene
 from showcase.captioning.vocabulary import END_ID, START_ID, Vocabulary
 from showcase.errors import InputError
+from showcase.images import open_image
 from showcase.inputs import check_beam_size
 from showcase.pretrained import Pretrained
 
@@ -59,10 +61,6 @@ class Captioner(Pretrained):
 
     def prepare(self, image) -> np.ndarray:
         """Any image -> float32 (1, size, size, 3) pixels in [0, 255]."""
-        from PIL import Image
-
-        from showcase.images import open_image
-
         # The centre square is scaled to the model's input size: twice that is plenty to decode.
         picture = open_image(image, 2 * self.model.image_size)
         side = min(picture.size)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import keras
 import numpy as np
 
+from showcase.captioning.data import encode_pairs
+
 
 class CaptionBatches(keras.utils.PyDataset):
     """((images, input words), target words) batches, reshuffled every epoch.
@@ -14,8 +16,6 @@ class CaptionBatches(keras.utils.PyDataset):
     """
 
     def __init__(self, data, vocabulary, config, shuffle: bool):
-        from showcase.captioning.data import encode_pairs
-
         super().__init__()
         self.images = data.images
         self.indices, self.inputs, self.targets = encode_pairs(data, vocabulary, config.max_length)

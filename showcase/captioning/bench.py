@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from showcase import checkpoints
+from showcase.bench import Case
+from showcase.captioning.api import DEMO, Captioner
+from showcase.captioning.scenes import make_scene
+
 
 def load(checkpoint=None):
-    from showcase import checkpoints
-    from showcase.captioning.api import DEMO, Captioner
-
     return {
         name: Captioner.load(path).warm_up()
         for name, path in checkpoints.available(DEMO, checkpoint).items()
@@ -15,9 +17,6 @@ def load(checkpoint=None):
 
 
 def bench_cases(captioners):
-    from showcase.bench import Case
-    from showcase.captioning.scenes import make_scene
-
     cases = {}
     for name, captioner in captioners.items():
         scene = make_scene(10_000_007, canvas=captioner.model.image_size).render(antialias=True)

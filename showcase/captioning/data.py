@@ -13,10 +13,12 @@ import dataclasses
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from showcase.captioning import flickr8k, scenes
 from showcase.captioning.vocabulary import SPECIAL_TOKENS, Vocabulary, tokenize
 from showcase.errors import DataError
+from showcase.images import open_image
 
 SCENE_SIZE = 64
 FLICKR_IMAGE_FOLDERS = ("Flicker8k_Dataset", "Flickr8k_Dataset", "images")
@@ -88,10 +90,6 @@ def flickr_images_dir(folder: Path) -> Path:
 
 def flickr_split(folder, split: str, size: int, limit: int | None = None) -> CaptionedImages:
     """A Flickr8k split: centre-cropped square photos at ``size`` px and their five captions."""
-    from PIL import Image
-
-    from showcase.images import open_image
-
     folder = Path(folder).expanduser()
     captions = flickr8k.load_split(folder, split)
     images_dir = flickr_images_dir(folder)

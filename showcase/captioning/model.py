@@ -28,6 +28,7 @@ import keras
 from keras import layers, ops
 
 from showcase.captioning.presets import SHIPPED
+from showcase.imagenet import mobilenet_quarter
 
 PACKAGE = "showcase.captioning"
 ENCODERS = ("scratch", "mobilenet")
@@ -56,8 +57,6 @@ def build_mobilenet_encoder(image_size: int) -> keras.Model:
     regions, the grid Xu et al. (2015) attend over. The architecture is built here without weights;
     :func:`load_imagenet_weights` fills them in before training (a saved model keeps its own).
     """
-    from showcase.imagenet import mobilenet_quarter
-
     backbone = mobilenet_quarter((image_size, image_size, 3), pretrained=False)
     trunk = keras.Model(
         backbone.input, backbone.get_layer(MOBILENET_TRUNK_END).output, name="mobilenet_trunk"
@@ -75,8 +74,6 @@ def load_imagenet_weights(encoder: keras.Model, weights_path=None) -> int:
     Returns how many layers received weights. Raises ``DownloadError`` when the weight file can
     neither be found in the cache nor downloaded.
     """
-    from showcase.imagenet import mobilenet_quarter
-
     pretrained = mobilenet_quarter(weights_path=weights_path)
     trunk = encoder.get_layer("mobilenet_trunk")
     filled = 0
