@@ -18,7 +18,13 @@ from __future__ import annotations
 
 import time
 
+import keras
 import numpy as np
+import tensorflow as tf
+from keras import layers
+
+from showcase.dcgan import DigitGenerator
+from showcase.dcgan.model import ConditionalGAN, build_discriminator, build_generator, upsamplings
 
 BATCH_SIZE = 64
 WARMUP_STEPS = 5
@@ -27,8 +33,6 @@ DATA_IMAGES = BATCH_SIZE * (WARMUP_STEPS + TIMED_STEPS)
 
 
 def load(checkpoint=None):
-    from showcase.dcgan import DigitGenerator
-
     return DigitGenerator.from_pretrained(checkpoint=checkpoint).warm_up()
 
 
@@ -47,10 +51,6 @@ def comparisons(generator):
 
 def _keras_io_recipe():
     """The keras-io recipe's GAN (see the module docstring), for 28x28x1 digits in [0, 1]."""
-    import keras
-    import tensorflow as tf
-    from keras import layers
-
     latent = 128
     discriminator = keras.Sequential(
         [
@@ -113,13 +113,6 @@ def _keras_io_recipe():
 
 
 def _ours(generator):
-    from showcase.dcgan.model import (
-        ConditionalGAN,
-        build_discriminator,
-        build_generator,
-        upsamplings,
-    )
-
     height, _, channels = generator.image_shape
     shape = {"image_size": height, "channels": channels}
     start, steps = upsamplings(height)
@@ -142,8 +135,6 @@ def _images_per_second(gan, dataset) -> float:
 
 
 def training_throughput(generator) -> dict:
-    import tensorflow as tf
-
     if not generator.is_digit_model:
         return {"comparison": "training throughput", "skipped": "not a 28x28 digit generator"}
     digits = generator.generate(None, seed=0, count=256)

@@ -14,9 +14,12 @@ import gzip
 import struct
 from pathlib import Path
 
+import keras
 import numpy as np
+from PIL import Image, UnidentifiedImageError
 
 from showcase.errors import DataError
+from showcase.images import to_rgb
 
 IMAGES_FILE = "t10k-images-idx3-ubyte.gz"
 LABELS_FILE = "t10k-labels-idx1-ubyte.gz"
@@ -88,10 +91,6 @@ def read_picture_folder(folder, image_size: int = 64) -> ImageSet:
 
     Grey if every picture is grey, else RGB. One class: the GAN it trains is unconditional.
     """
-    from PIL import Image, UnidentifiedImageError
-
-    from showcase.images import to_rgb
-
     folder = Path(folder).expanduser()
     paths = sorted(p for p in folder.rglob("*") if p.suffix.lower() in PICTURE_SUFFIXES)
     if not paths:
@@ -122,8 +121,6 @@ def read_picture_folder(folder, image_size: int = 64) -> ImageSet:
 
 
 def _keras_mnist(part: str) -> ImageSet:
-    import keras
-
     try:
         train, test = keras.datasets.mnist.load_data()
     except Exception as err:  # noqa: BLE001 - network errors vary by platform

@@ -13,6 +13,8 @@ import keras
 import numpy as np
 from keras import layers
 
+from showcase.dcgan.data import to_unit_range
+
 NAME = "digit_classifier"
 FEATURES_LAYER = "features"
 
@@ -37,8 +39,6 @@ def build_classifier(classes: int = 10) -> keras.Model:
 
 def train_classifier(train, held_out, epochs: int = 8, batch_size: int = 128, verbose: int = 0):
     """Fit on ``train`` (an ImageSet); returns (model, accuracy on ``held_out``)."""
-    from showcase.dcgan.data import to_unit_range
-
     model = build_classifier(train.classes)
     model.compile(
         optimizer=keras.optimizers.Adam(1e-3),

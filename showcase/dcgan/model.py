@@ -18,8 +18,13 @@ What differs from the papers and why:
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import keras
+import numpy as np
+import tensorflow as tf
 from keras import layers, ops
+from PIL import Image
 
 PACKAGE = "showcase.dcgan"
 NOISE_DIM = 100
@@ -159,8 +164,6 @@ class ConditionalGAN(keras.Model):
         return self.generator(inputs, training=training)
 
     def train_step(self, data):
-        import tensorflow as tf
-
         images, labels = data
         batch = ops.shape(images)[0]
         # Replicas' gradients are summed: each replica's loss counts 1/replicas (1 on one device).
@@ -201,8 +204,6 @@ def _bce(targets, logits):
 
 def to_uint8(images):
     """Generator output in [-1, 1], (count, h, w, c) -> uint8 (count, h, w) grey or (.., 3)."""
-    import numpy as np
-
     images = np.asarray(images)
     if images.shape[-1] == 1:
         images = images[..., 0]
@@ -211,8 +212,6 @@ def to_uint8(images):
 
 def grid(images, columns: int, gap: int = 2):
     """uint8 (count, h, w[, 3]) -> one picture, row by row, with black gaps between tiles."""
-    import numpy as np
-
     count, height, width = images.shape[:3]
     rows = -(-count // columns)
     canvas = np.zeros(
@@ -239,11 +238,6 @@ class SampleGridCallback(keras.callbacks.Callback):
         self.seed = seed
 
     def on_epoch_end(self, epoch, logs=None):
-        from pathlib import Path
-
-        import numpy as np
-        from PIL import Image
-
         generator = self.model.generator
         classes = classes_of(generator)
         rows = classes if classes > 1 else self.per_class
