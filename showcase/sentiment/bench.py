@@ -1,11 +1,11 @@
 """What ``showcase bench sentiment`` loads and times."""
 
+from showcase.sentiment import SentimentClassifier
+
 LECTURE_EXAMPLES = ["I love my mobile phone", "I hate the small screen of my PDA"]
 
 
 def load(checkpoint=None):
-    from showcase.sentiment import SentimentClassifier
-
     return SentimentClassifier.from_pretrained(checkpoint=checkpoint)
 
 

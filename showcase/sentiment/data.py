@@ -18,6 +18,8 @@ import dataclasses
 import random
 from pathlib import Path
 
+import keras
+
 from showcase.downloads import RemoteFile, fetch, sha256_of
 from showcase.errors import DataError
 
@@ -156,8 +158,6 @@ def load_aclimdb_folder(root: str | Path, split: str) -> LabelledTexts:
 
 def load_imdb_keras(split: str) -> LabelledTexts:
     """IMDB through ``keras.datasets`` (needs internet once), decoded back to words."""
-    import keras
-
     try:
         (train_x, train_y), (test_x, test_y) = keras.datasets.imdb.load_data()
         word_index = keras.datasets.imdb.get_word_index()

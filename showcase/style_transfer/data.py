@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import tensorflow as tf
+
 from showcase.errors import DataError
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp"}
@@ -32,7 +34,6 @@ def photo_crops(
     A photo's shorter side is scaled to 1-2.5 crop sizes, so the network sees whole scenes as
     well as close-ups, as it will at inference on photos of any size.
     """
-    import tensorflow as tf
 
     def load(path):
         image = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)

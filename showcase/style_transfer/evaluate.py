@@ -15,11 +15,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from showcase.errors import DataError
-from showcase.images import open_image
+from showcase.images import fit_within, open_image
 from showcase.style_transfer.api import DEMO, StyleTransfer
+from showcase.style_transfer.data import list_images
+from showcase.style_transfer.gatys import GatysSettings, optimise
 from showcase.style_transfer.loss_networks import LossNetwork
+from showcase.style_transfer.losses import content_loss, gram_matrix, style_loss
 from showcase.training import evaluation_row
 
 EVAL_SIZE = 256  # longer side of every held-out photo, in pixels
@@ -48,10 +52,6 @@ def objective_terms(
     ``painting_grams``: a dict to keep the painting's Gram matrices in, by picture size, so
     scoring many photos of the same size looks at the painting once.
     """
-    from PIL import Image
-
-    from showcase.style_transfer.losses import content_loss, gram_matrix, style_loss
-
     spec = network.spec
     scale = max(result.shape[:2]) / max(painting.shape[:2])
     size = (max(32, round(painting.shape[1] * scale)), max(32, round(painting.shape[0] * scale)))
@@ -86,9 +86,6 @@ def split_label(folder, count: int) -> str:
 
 def load_photos(folder, size: int | None = None) -> list[np.ndarray]:
     """Every photo under ``folder``, scaled to ``size`` px on the longer side, as float arrays."""
-    from showcase.images import fit_within, open_image
-    from showcase.style_transfer.data import list_images
-
     size = size or EVAL_SIZE
     return [
         np.asarray(fit_within(open_image(path), size)[0], np.float32)
@@ -98,8 +95,6 @@ def load_photos(folder, size: int | None = None) -> list[np.ndarray]:
 
 def score_style(style, painting: np.ndarray, photos, network, gatys_photos: int | None = None):
     """The fast style's mean losses on ``photos``, and Gatys's on the first ``gatys_photos``."""
-    from showcase.style_transfer.gatys import GatysSettings, optimise
-
     gatys_photos = GATYS_PHOTOS if gatys_photos is None else gatys_photos
     grams = {}
     fast = [

@@ -22,7 +22,7 @@ import os
 
 import keras
 import numpy as np
-from keras import layers
+from keras import layers, ops
 
 from showcase.downloads import cache_dir, fetch
 from showcase.errors import ShowcaseError
@@ -188,8 +188,6 @@ class LossNetwork:
 
     def preprocess(self, rgb):
         """RGB in [0, 255] -> what this network was trained on."""
-        from keras import ops
-
         # uint8 pictures would make the mean subtraction wrap around in integer arithmetic.
         rgb = ops.cast(rgb, "float32")
         if self.spec.name in ("squeezenet", "random", "vgg19"):

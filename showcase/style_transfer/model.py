@@ -20,8 +20,16 @@ What differs from the paper and why:
 from __future__ import annotations
 
 import keras
+import numpy as np
+import tensorflow as tf
 from keras import layers, ops
 
+from showcase.style_transfer.losses import (
+    content_loss,
+    gram_matrix,
+    style_loss,
+    total_variation_loss,
+)
 from showcase.style_transfer.presets import SHIPPED
 
 PACKAGE = "showcase.style_transfer"
@@ -131,13 +139,6 @@ class FastStyleTrainer(keras.Model):
         return self.transformer(images, training=training)
 
     def perceptual_losses(self, photos, stylised):
-        from showcase.style_transfer.losses import (
-            content_loss,
-            gram_matrix,
-            style_loss,
-            total_variation_loss,
-        )
-
         spec = self.loss_network.spec
         target = self.loss_network.features(photos)[spec.content_layer]
         features = self.loss_network.features(stylised)
@@ -161,8 +162,6 @@ class FastStyleTrainer(keras.Model):
         return losses
 
     def train_step(self, photos):
-        import tensorflow as tf
-
         with tf.GradientTape() as tape:
             stylised = self.transformer(photos, training=True)
             losses = self.perceptual_losses(photos, stylised)
@@ -186,8 +185,6 @@ def stylize_array(transformer, rgb):
     The network halves the size twice and doubles it twice, so the picture is mirrored out to a
     multiple of 4 first and cropped back afterwards.
     """
-    import numpy as np
-
     height, width = rgb.shape[:2]
     pad_h, pad_w = (-height) % 4, (-width) % 4
     padded = np.pad(rgb.astype("float32"), [(0, pad_h), (0, pad_w), (0, 0)], mode="reflect")

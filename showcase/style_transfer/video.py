@@ -42,11 +42,19 @@ from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
 
+import av
+import cv2
+import imageio.v3 as iio
+import keras
 import numpy as np
 from PIL import Image, ImageDraw
 
 from showcase.errors import InputError
-from showcase.images import SMALLEST_SIDE
+from showcase.images import SMALLEST_SIDE, open_image
+from showcase.style_transfer.gatys import GatysSettings, TemporalTerm, optimise
+from showcase.style_transfer.loss_networks import LossNetwork
+from showcase.style_transfer.model import stylize_array
+from showcase.style_transfer.samples import landscape
 
 MAX_FRAMES = 48
 MAX_SIDE = 384
@@ -115,8 +123,6 @@ def _to_rgb_uint8(frame) -> np.ndarray:
 
 
 def _fit(frame: np.ndarray, max_side: int) -> np.ndarray:
-    import cv2
-
     height, width = frame.shape[:2]
     if max(height, width) <= max_side:
         return frame
@@ -126,8 +132,6 @@ def _fit(frame: np.ndarray, max_side: int) -> np.ndarray:
 
 
 def _decoded_frames(source, is_gif: bool) -> Iterator[np.ndarray]:
-    import imageio.v3 as iio
-
     if is_gif:
         return iio.imiter(source, plugin="pillow", mode="RGB")
     return iio.imiter(source, plugin="pyav", format="rgb24")
@@ -135,8 +139,6 @@ def _decoded_frames(source, is_gif: bool) -> Iterator[np.ndarray]:
 
 def _frame_rate(source, is_gif: bool) -> tuple[float, float | None]:
     """(frames per second, duration in seconds or None) from the file's metadata."""
-    import imageio.v3 as iio
-
     try:
         if is_gif:
             milliseconds = float(iio.immeta(source, plugin="pillow", index=0).get("duration") or 0)
@@ -249,8 +251,6 @@ def read_clip(source, max_frames: int = MAX_FRAMES, max_side: int = MAX_SIDE) ->
 
 
 def _fit_exactly(frame: np.ndarray, shape: tuple) -> np.ndarray:
-    import cv2
-
     return cv2.resize(frame, (shape[1], shape[0]), interpolation=cv2.INTER_AREA)
 
 
@@ -288,8 +288,6 @@ def write_clip(frames, path, fps: float = DEFAULT_FPS) -> Path:
 
 
 def _write_mp4(frames: np.ndarray, path: Path, fps: float) -> None:
-    import av
-
     height, width = frames.shape[1:3]
     pad = ((0, 0), (0, height % 2), (0, width % 2), (0, 0))
     frames = np.pad(frames, pad, mode="edge")
@@ -328,8 +326,6 @@ def _write_gif(frames: np.ndarray, path: Path, fps: float) -> None:
 def optical_flow(frame_from: np.ndarray, frame_to: np.ndarray) -> np.ndarray:
     """Dense flow (height, width, 2) of x, y displacements: ``frame_from`` at pixel p shows what
     ``frame_to`` shows at p + flow[p]. DIS optical flow on the grey frames."""
-    import cv2
-
     flow_finder = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
     grey_from = cv2.cvtColor(_to_rgb_uint8(frame_from), cv2.COLOR_RGB2GRAY)
     grey_to = cv2.cvtColor(_to_rgb_uint8(frame_to), cv2.COLOR_RGB2GRAY)
@@ -340,8 +336,6 @@ def warp(image: np.ndarray, flow: np.ndarray) -> np.ndarray:
     """Backward warp: ``out[p] = image[p + flow[p]]`` (bilinear; outside the frame the nearest
     border pixel). With ``flow = optical_flow(frame_t, frame_t_minus_1)`` this moves a picture of
     frame t-1 onto frame t."""
-    import cv2
-
     height, width = flow.shape[:2]
     grid_x, grid_y = np.meshgrid(
         np.arange(width, dtype=np.float32), np.arange(height, dtype=np.float32)
@@ -478,10 +472,6 @@ def stylize_video_gatys(
     unreliable pixels start from the content and are painted by the coarse-to-fine stages (see
     the module's notes); without it the warp is the start everywhere, as in Ruder et al.
     """
-    from showcase.images import open_image
-    from showcase.style_transfer.gatys import GatysSettings, TemporalTerm, optimise
-    from showcase.style_transfer.loss_networks import LossNetwork
-
     frames = _as_frames(frames)
     settings = settings or GatysSettings(iterations=VIDEO_ITERATIONS)
     settings = dataclasses.replace(settings, size=max(32, max(frames.shape[1:3])))
@@ -582,11 +572,7 @@ def stylize_video_fast(
 
 
 def _frame_function(stylize_fn) -> Callable[[np.ndarray], np.ndarray]:
-    import keras
-
     if isinstance(stylize_fn, keras.Model):
-        from showcase.style_transfer.model import stylize_array
-
         return lambda frame: stylize_array(stylize_fn, frame)
     if not callable(stylize_fn):
         raise InputError("stylize_fn must be a function from a frame to a stylised frame")
@@ -599,8 +585,6 @@ def _frame_function(stylize_fn) -> Callable[[np.ndarray], np.ndarray]:
 def synthetic_clip(frames: int = 16, size: tuple[int, int] = (160, 120), seed: int = 0):
     """A drawn clip, (frames, height, width, 3) uint8: a striped balloon drifting across a still,
     lightly textured landscape (``samples.landscape``), so it has both still and moving parts."""
-    from showcase.style_transfer.samples import landscape
-
     if frames < 2:
         raise InputError(f"a clip needs at least 2 frames, not {frames}")
     width, height = size
