@@ -12,18 +12,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from showcase.bench import Case
+from showcase.translation import corpora
+from showcase.translation.api import Translator
+from showcase.translation.char_baseline import CharacterSeq2Seq
+from showcase.translation.data import load_corpora
+from showcase.translation.evaluate import corpus_scores
+
 TEN_WORDS = "A man in a blue shirt is standing on a ladder."
 
 
 def load(checkpoint=None):
-    from showcase.translation.api import Translator
-
     return {name: each.warm_up() for name, each in Translator.installed(checkpoint).items()}
 
 
 def bench_cases(translators):
-    from showcase.bench import Case
-
     cases = {}
     for pair, translator in translators.items():
         for label, beam_size in (("10 words, beam 4", 4), ("10 words, greedy", 1)):
@@ -36,8 +39,6 @@ def bench_cases(translators):
 
 def _training_data(card):
     """The card's own corpora, when this machine has them (else Multi30k is downloaded)."""
-    from showcase.translation.data import load_corpora
-
     folder = card.dataset.get("multi30k") if card else None
     tatoeba = card.dataset.get("tatoeba_file") if card else None
     pair = card.name if card else None
@@ -49,10 +50,6 @@ def _training_data(card):
 
 
 def compare_with_keras_io(translator, seconds: float | None = None) -> dict:
-    from showcase.translation import corpora
-    from showcase.translation.char_baseline import CharacterSeq2Seq
-    from showcase.translation.evaluate import corpus_scores
-
     card = translator.card
     seconds = seconds or (card.training_time_s if card else 0) or 600
     data = _training_data(card)

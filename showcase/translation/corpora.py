@@ -37,6 +37,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
+
 from showcase.downloads import RemoteFile, fetch
 from showcase.errors import DataError, InputError
 from showcase.textfiles import read_text
@@ -189,8 +191,6 @@ def tatoeba_split(
     set of pairs and the seed: input order and repeated pairs change nothing. Within a split the
     sentences are in shuffled order and each sentence's references are sorted.
     """
-    import numpy as np
-
     check_pair(pair)
     if validation < 0 or test < 0:
         raise InputError("validation and test sizes must be 0 or more")

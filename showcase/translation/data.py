@@ -6,7 +6,10 @@ sentences is not padded to the length of a long Multi30k description.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+
+import tensorflow as tf
 
 from showcase.translation import corpora
 from showcase.translation.subwords import END_ID, START_ID, Subwords
@@ -72,8 +75,6 @@ def encode_pairs(
 
 def count_batches(target_ids, batch_size: int) -> int:
     """How many batches :func:`batches` makes: each length bucket is cut into batches on its own."""
-    import bisect
-
     sizes: dict[int, int] = {}
     for target in target_ids:
         bucket = bisect.bisect_right(BUCKET_BOUNDARIES, len(target))
@@ -87,7 +88,6 @@ def batches(source_ids, target_ids, batch_size: int, shuffle: bool, seed: int = 
     With ``shuffle`` it repeats forever (an epoch is :func:`count_batches` steps), reshuffled on
     every pass.
     """
-    import tensorflow as tf
 
     def pairs():
         yield from zip(source_ids, target_ids, strict=True)

@@ -14,20 +14,18 @@ from __future__ import annotations
 import base64
 import io
 
+import sentencepiece
+
 PAD_ID, UNKNOWN_ID, START_ID, END_ID = 0, 1, 2, 3
 
 
 class Subwords:
     def __init__(self, model_proto: bytes):
-        import sentencepiece
-
         self.model_proto = bytes(model_proto)
         self.processor = sentencepiece.SentencePieceProcessor(model_proto=self.model_proto)
 
     @classmethod
     def train(cls, sentences: list[str], vocabulary_size: int) -> Subwords:
-        import sentencepiece
-
         written = io.BytesIO()
         sentencepiece.SentencePieceTrainer.train(
             sentence_iterator=iter(sentences),
