@@ -4,6 +4,10 @@ audio's length; the card records it."""
 
 from __future__ import annotations
 
+import time
+
+from showcase.tts.api import Synthesizer
+
 TEN_SECONDS = (
     "Tacotron reads the characters of a sentence, writes a spectrogram a few frames at a time, "
     "and Griffin-Lim turns that spectrogram into the sound of speech."
@@ -11,8 +15,6 @@ TEN_SECONDS = (
 
 
 def load(checkpoint=None):
-    from showcase.tts.api import Synthesizer
-
     return Synthesizer.from_pretrained(checkpoint=checkpoint)
 
 
@@ -21,8 +23,6 @@ def bench_cases(synthesizer):
 
 
 def comparisons(synthesizer):
-    import time
-
     rate, waveform = synthesizer.synthesize(TEN_SECONDS)
     started = time.perf_counter()
     synthesizer.synthesize(TEN_SECONDS)

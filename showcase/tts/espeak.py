@@ -231,6 +231,8 @@ class _Library:
             return cls._loaded
 
     def __init__(self) -> None:
+        # Optional (a system espeak-ng program can stand in): missing, get() returns None and
+        # the caller says NOT_INSTALLED or NO_LIBRARY.
         import espeakng_loader
 
         lib = ctypes.CDLL(espeakng_loader.get_library_path())

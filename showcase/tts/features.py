@@ -9,12 +9,14 @@ front ends share one cache.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import json
 from pathlib import Path
 
 import numpy as np
+import tensorflow as tf
 
 from showcase.tts import audio, text
 from showcase.tts.corpus import Utterance
@@ -90,8 +92,6 @@ def batches(
     steps in one pass. ``linear=False`` leaves the linear spectrograms out (a model with a mel
     post-net never reads them, and they are six times the size of the mel frames).
     """
-    import tensorflow as tf
-
     n_mels = examples[0].mel.shape[1]
     n_bins = examples[0].linear.shape[1] if linear else 1
 
@@ -131,8 +131,6 @@ def batches(
 
 
 def count_batches(examples: list[Example], batch_size: int) -> int:
-    import bisect
-
     sizes: dict[int, int] = {}
     for example in examples:
         bucket = bisect.bisect_right(FRAME_BUCKETS, len(example.mel))

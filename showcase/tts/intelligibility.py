@@ -24,10 +24,12 @@ import functools
 import re
 import threading
 
+import jiwer
 import numpy as np
 
 from showcase.errors import InputError, ShowcaseError
 from showcase.lazy import once
+from showcase.tts.audio import resample
 from showcase.tts.text import normalize
 
 RECOGNISER_RATE = 16000
@@ -57,6 +59,7 @@ _decoding = threading.Lock()
 def recognizer_available() -> bool:
     """Whether pocketsphinx can be imported (its model ships inside the package)."""
     try:
+        # An optional dependency: its absence means no recogniser, not an import error.
         import pocketsphinx  # noqa: F401
     except ImportError:
         return False
@@ -91,8 +94,6 @@ def _to_pcm16(waveform, sample_rate: int) -> bytes | None:
     if int(sample_rate) <= 0:
         raise InputError("sample rates must be positive")
     if int(sample_rate) != RECOGNISER_RATE:
-        from showcase.tts.audio import resample  # imports TensorFlow: only when needed
-
         x = resample(x, int(sample_rate), RECOGNISER_RATE)
     peak = float(np.max(np.abs(x))) if x.size else 0.0
     if peak < 1e-6:
@@ -158,8 +159,6 @@ def word_error_rate(references: list[str], hypotheses: list[str]) -> float:
     Both sides go through ``normalise_for_wer`` first. Raises ``ValueError`` when the lists are
     empty, differ in length, or the references hold no words at all.
     """
-    import jiwer
-
     if isinstance(references, str) or isinstance(hypotheses, str):
         raise ValueError("pass lists of sentences, not single strings")
     references, hypotheses = list(references), list(hypotheses)

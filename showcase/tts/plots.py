@@ -4,12 +4,11 @@ API, no pyplot, so they are safe in a server's threads)."""
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.figure import Figure
 
 
 def alignment_figure(symbols: list[str], alignment: np.ndarray):
     """Decoder steps (x) against the characters read (y), as in the Tacotron paper's Fig. 3."""
-    from matplotlib.figure import Figure
-
     figure = Figure(figsize=(7, 3.2), dpi=100)
     axes = figure.add_subplot()
     axes.imshow(alignment.T, origin="lower", aspect="auto", cmap="viridis", vmin=0, vmax=1)
@@ -22,8 +21,6 @@ def alignment_figure(symbols: list[str], alignment: np.ndarray):
 
 
 def spectrogram_figure(mel: np.ndarray):
-    from matplotlib.figure import Figure
-
     figure = Figure(figsize=(7, 2.6), dpi=100)
     axes = figure.add_subplot()
     axes.imshow(mel.T, origin="lower", aspect="auto", cmap="magma", vmin=0, vmax=1)

@@ -45,6 +45,8 @@ def _engine():
     for argument checks we do not need, as we only pass digit strings and words. The decorator
     is made a no-op for the duration of that one import.
     """
+    # Kept here: inflect must be imported under the patch below (a plain import costs 1.7 s,
+    # 0.06 s patched, measured), and typeguard is optional.
     try:
         import typeguard
     except ImportError:  # a later inflect that no longer uses typeguard
