@@ -22,6 +22,8 @@ LESSONS = (
 def warm_up() -> bool:
     """Compile each training lesson's network once, on the default settings, so a first request
     is as quick as later ones (the hub runs this in the background when it starts)."""
+    # Imported here: these lessons import Keras (4.5 s), which importing this package, e.g.
+    # `from showcase.lessons import running_mean` (numpy only), should not cost.
     from showcase.lessons import feature_maps, memory, overfitting, vanishing_gradient
 
     feature_maps.compute()

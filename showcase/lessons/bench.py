@@ -7,11 +7,11 @@ from __future__ import annotations
 import importlib
 import io
 
+from showcase.lessons import LESSONS, warm_up
+
 
 def load(checkpoint=None):
     """The lesson modules, with the training lessons compiled as the hub's warm-up does."""
-    from showcase.lessons import LESSONS, warm_up
-
     warm_up()
     return {name: importlib.import_module(f"showcase.lessons.{name}") for name in LESSONS}
 

@@ -31,8 +31,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
+from matplotlib.figure import Figure
+from PIL import Image, ImageDraw
 
 from showcase.errors import InputError
+from showcase.images import fit_within, open_image
 
 TITLE = "Convolution"
 
@@ -254,8 +257,6 @@ def builtin_picture(size: int = 256) -> np.ndarray:
     """A drawn scene (RGB uint8, ``size`` x ``size``) with edges at several scales: a sky
     gradient, a sun, a house with a roof, door and paned windows, a tree, and a fence of thin
     posts."""
-    from PIL import Image, ImageDraw
-
     s = size / 256  # drawn on a 256-pixel grid, scaled to ``size``
 
     def box(*coordinates):
@@ -291,8 +292,6 @@ def to_grayscale(image=None, max_side: int = MAX_SIDE) -> tuple[np.ndarray, str]
     """Any picture -> (float64 grayscale in [0, 1], notice). Accepts a numpy array (H x W, or
     H x W x 3/4, uint8 or float in [0, 1]), a PIL image, a path or bytes; None gives the built-in
     drawing. Pictures larger than ``max_side`` are scaled down and the notice says so."""
-    from showcase.images import fit_within, open_image
-
     if image is None:
         image = builtin_picture()
     if isinstance(image, np.ndarray):
@@ -466,8 +465,6 @@ def _draw_kernel(axes, kernel: np.ndarray, title: str) -> None:
 
 def figure(result: ConvolutionResult):
     """Input and output; the kernels; the stretched-filter row and the pooled-picture row."""
-    from matplotlib.figure import Figure
-
     height, width = result.grayscale.shape
     fig = Figure(figsize=(13, 10.5), dpi=100)
     # Fixed margins: an automatic layout engine would cost more than drawing the panels.

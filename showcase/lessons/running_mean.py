@@ -21,6 +21,7 @@ import dataclasses
 import math
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from showcase.inputs import check_number, check_seed, check_whole_number
 
@@ -186,8 +187,6 @@ def _weights_shown(result: RunningMeanResult) -> int:
 
 def figure(result: RunningMeanResult):
     """The stream as dots with the three means over it, and the fixed-a memory's weights."""
-    from matplotlib.figure import Figure
-
     fig = Figure(figsize=(12, 4.6), dpi=100)
     grid = fig.add_gridspec(1, 2, width_ratios=(3, 1.15))
     stream_axes = fig.add_subplot(grid[0])

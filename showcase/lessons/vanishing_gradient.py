@@ -31,7 +31,10 @@ import functools
 import math
 from dataclasses import dataclass
 
+import keras
 import numpy as np
+import tensorflow as tf
+from matplotlib.figure import Figure
 
 from showcase.errors import InputError
 from showcase.inputs import check_number, check_seed, check_whole_number
@@ -143,8 +146,6 @@ def build_mlp(depth: int, width: int, activation: str, seed: int, initializer: s
 
     The same (depth, width, seed, initializer) gives the same kernels whatever the activation.
     """
-    import keras
-
     kind = {
         "glorot_uniform": keras.initializers.GlorotUniform,
         "he_normal": keras.initializers.HeNormal,
@@ -211,8 +212,6 @@ def gradient_step(depth: int, activation: str):
     activation), written out so that tf.GradientTape sees nothing but it; run eagerly, the same
     steps cost about ten times more in Python overhead than the arithmetic itself.
     """
-    import tensorflow as tf
-
     activate = {"sigmoid": tf.sigmoid, "relu": tf.nn.relu}[activation]
     matrix, vector = tf.TensorSpec([None, None], tf.float64), tf.TensorSpec([None], tf.float64)
 
@@ -255,8 +254,6 @@ def train_and_measure(
 
     A step whose update makes the loss non-finite is undone and training stops there.
     """
-    import tensorflow as tf
-
     step = gradient_step(len(model.layers) - 1, activation)
     inputs, labels = tf.constant(inputs), tf.constant(labels)
     rate = tf.constant(learning_rate, tf.float64)
@@ -382,8 +379,6 @@ def _positive(values: np.ndarray) -> np.ndarray:
 
 def figure(result: VanishingGradientResult):
     """Activation derivatives; gradient norm per layer and weight change per layer (log scales)."""
-    from matplotlib.figure import Figure
-
     fig = Figure(figsize=(14, 4.8), dpi=100)
     # Fixed margins: an automatic layout engine would cost more than drawing the plot itself.
     derivative_axes, norm_axes, change_axes = fig.subplots(
