@@ -25,6 +25,8 @@ import threading
 import time
 from pathlib import Path
 
+from gradio import processing_utils
+
 
 def write_once(target: Path, write) -> str:
     """Path of ``target``; if it does not exist yet, ``write(temporary_path)`` then rename."""
@@ -42,8 +44,6 @@ def write_once(target: Path, write) -> str:
 
 
 def install() -> None:
-    from gradio import processing_utils
-
     if getattr(processing_utils.save_pil_to_cache, "writes_once", False):
         return
 

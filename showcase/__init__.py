@@ -6,6 +6,7 @@ TensorFlow loads only when a model is used.
 """
 
 from importlib import metadata
+from pathlib import Path
 
 try:
     __version__ = metadata.version("showcase")
@@ -18,8 +19,6 @@ except metadata.PackageNotFoundError:  # running from a source tree that was nev
 # in the repository, where the working directory shadows the installed copy), let the package
 # also look beside itself, so ``showcase.apps`` and ``showcase.models`` resolve the same way.
 def _extend_path_for_checkout() -> None:
-    from pathlib import Path
-
     package = Path(__file__).resolve().parent
     checkout = package.parent
     if (

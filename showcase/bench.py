@@ -15,8 +15,9 @@ import inspect
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-from showcase import registry
+from showcase import checkpoints, registry
 
 
 @dataclasses.dataclass
@@ -107,10 +108,6 @@ def format_table(results: list[dict]) -> str:
 def record_in_cards(results: list[dict], comparisons: list[dict] | None = None) -> list[str]:
     """Write each checkpoint's figures (latencies, and comparisons that name the checkpoint)
     into its model card's ``benchmark`` field."""
-    from pathlib import Path
-
-    from showcase import checkpoints
-
     updated = []
     for path in dict.fromkeys(r["checkpoint"] for r in results if r["checkpoint"]):
         card_path = checkpoints.card_path_for(Path(path))

@@ -16,8 +16,12 @@ import json
 import os
 import platform
 import sys
+import zipfile
 from importlib import resources
 from pathlib import Path
+
+import numpy as np
+import platformdirs
 
 from showcase.errors import CheckpointError
 
@@ -28,8 +32,6 @@ def user_data_dir() -> Path:
     override = os.environ.get("SHOWCASE_HOME")
     if override:
         return Path(override).expanduser()
-    import platformdirs
-
     return Path(platformdirs.user_data_dir("showcase", appauthor=False))
 
 
@@ -102,6 +104,8 @@ def environment_versions() -> dict:
 
 
 def hardware_summary() -> str:
+    # Keras, TensorFlow and the optional jax are imported here: `showcase list` and the CLI's
+    # options read this module, and must not import Keras (4.5 s).
     import keras
 
     if keras.backend.backend() == "jax":
@@ -182,7 +186,7 @@ def load_model(path: Path, demo: str, compile: bool = False):  # noqa: A002 - Ke
 
     ``compile=True`` restores the optimizer state too (to resume training).
     """
-    import keras
+    import keras  # keeps `showcase list` and --help free of Keras (4.5 s)
 
     # Registers the demo's custom layers before deserialising.
     __import__(f"showcase.{demo}.model")
@@ -207,10 +211,6 @@ def compact(model, model_path: Path) -> None:
     that deflate removes, so the file is ~45% smaller (a 7.8 M-parameter translator: 30 -> 18 MiB).
     Scores must be measured on the compacted weights.
     """
-    import zipfile
-
-    import numpy as np
-
     model.set_weights([w.astype(np.float16).astype(w.dtype) for w in model.get_weights()])
     stored = model_path.with_suffix(".uncompressed.keras")
     model.save(stored)

@@ -10,9 +10,12 @@ import dataclasses
 import json
 import os
 import sys
+import tempfile
 
 from showcase import checkpoints, registry
+from showcase.bench import format_table, record_in_cards, run_benchmarks
 from showcase.errors import ShowcaseError
+from showcase.spaces import export_space
 
 # TensorFlow's C++ start-up chatter is noise for a command-line user; their own setting wins.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -183,6 +186,8 @@ def _chosen_demos(args) -> list[str]:
 
 
 def _launch(args) -> int:
+    # Imported here: Gradio and the hub cost 2.5 s (its demos then load TensorFlow), which the
+    # other verbs and --help must not pay.
     from showcase.apps.hub import launch
 
     launch(
@@ -235,16 +240,12 @@ def _evaluate(args) -> int:
 
 
 def _export(args) -> int:
-    from showcase.spaces import export_space
-
     folder = export_space(args.demo, args.directory, args.checkpoint, force=args.force)
     print(f"wrote a Hugging Face Space to {folder}; try it: cd {folder} && python app.py")
     return 0
 
 
 def _bench(args) -> int:
-    from showcase.bench import format_table, run_benchmarks
-
     comparisons = None if args.no_compare else []
     results = run_benchmarks(
         _chosen_demos(args), args.runs, args.checkpoint, comparisons, args.compare_minutes
@@ -256,8 +257,6 @@ def _bench(args) -> int:
         for row in comparisons or []:
             print(f"\n{row['demo']}: {row['summary']}")
     if args.update_card:
-        from showcase.bench import record_in_cards
-
         for path in record_in_cards(results, comparisons):
             print(f"updated {path}")
     return 0
@@ -281,14 +280,13 @@ def _import_tensorflow_quietly() -> None:
     """
     if "tensorflow" in sys.modules:
         return
-    import tempfile
 
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile() as sink:
         os.dup2(sink.fileno(), 2)
         try:
-            import tensorflow
+            import tensorflow  # this function's whole point; not at the top (4.0 s)
 
             tensorflow.config.list_physical_devices("GPU")
         except BaseException:

@@ -9,6 +9,9 @@ CPU devices);
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 from showcase.errors import ShowcaseError
 
 STRATEGIES = ("auto", "default", "mirrored", "multiworker")
@@ -20,12 +23,12 @@ class _SingleDevice:
     num_replicas_in_sync = 1
 
     def scope(self):
-        import contextlib
-
         return contextlib.nullcontext()
 
 
 def make_strategy(name: str = "auto"):
+    # Keras and TensorFlow are imported in the functions here: training.py imports this module
+    # and the CLI builds its options from training.py without them (4.5 s).
     import keras
 
     if keras.backend.backend() != "tensorflow":
@@ -49,8 +52,6 @@ def make_strategy(name: str = "auto"):
         cpus = [device.name for device in tf.config.list_logical_devices("CPU")]
         return fit_strategies.MirroredStrategy(cpus)
     if name == "multiworker":
-        import os
-
         if "TF_CONFIG" not in os.environ:
             raise ShowcaseError("--strategy multiworker needs the cluster described in TF_CONFIG")
         return fit_strategies.MultiWorkerMirroredStrategy()
@@ -59,7 +60,7 @@ def make_strategy(name: str = "auto"):
 
 def set_precision(mixed: bool) -> str:
     """Apply the precision policy; mixed precision without a GPU is refused (it slows CPUs down)."""
-    import keras
+    import keras  # not at the top: the CLI's options import this module (Keras: 4.5 s)
 
     if mixed and not _has_gpu():
         raise ShowcaseError("--mixed-precision needs a GPU; none is visible to TensorFlow")
@@ -69,6 +70,7 @@ def set_precision(mixed: bool) -> str:
 
 
 def _has_gpu() -> bool:
+    # Not at the top: the CLI's options import this module (Keras: 4.5 s); jax is optional.
     import keras
 
     if keras.backend.backend() == "jax":

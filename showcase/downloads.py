@@ -73,6 +73,8 @@ def fetch(
             f"download {remote.url} there, or pass a local copy with --data"
         )
 
+    # Imported here: the translation corpus readers import this module and work without Keras
+    # or TensorFlow (4.5 s), as showcase.translation promises.
     import keras
 
     try:

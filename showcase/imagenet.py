@@ -7,6 +7,8 @@ offline and goes through the same hash check as a download.
 
 from __future__ import annotations
 
+import keras
+
 from showcase.downloads import RemoteFile, fetch
 
 SQUEEZENET_WEIGHTS = RemoteFile(
@@ -29,8 +31,6 @@ def mobilenet_quarter(input_shape=(None, None, 3), pretrained: bool = True, weig
     With ``pretrained`` its ImageNet weights are loaded (downloaded once, or from
     ``weights_path``); inputs are RGB scaled to [-1, 1].
     """
-    import keras
-
     model = keras.applications.MobileNet(
         input_shape=input_shape, alpha=0.25, include_top=False, weights=None
     )

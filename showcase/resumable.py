@@ -14,6 +14,8 @@ import json
 import time
 from pathlib import Path
 
+import keras
+
 from showcase import checkpoints
 from showcase.errors import ShowcaseError
 
@@ -72,8 +74,6 @@ class ResumableRun:
 
     def callbacks(self, max_minutes: float = 0.0) -> list:
         """Save after every epoch; with ``max_minutes``, stop after the epoch that passes it."""
-        import keras
-
         run, started = self, time.perf_counter()
         seconds_before = self.state["seconds"]
 

@@ -9,11 +9,15 @@ reads. ``python app.py`` runs it anywhere.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from importlib import metadata
 from pathlib import Path
 
+import showcase
+import showcase.apps
+import showcase.models
 from showcase import checkpoints, registry
 from showcase.errors import ShowcaseError
 
@@ -64,8 +68,6 @@ Exported from the showcase project with `showcase export-space {demo} DIR`.
 # Distribution names whose installed versions the Space pins: showcase's own dependencies, read
 # from its installed metadata so the list cannot fall behind pyproject.toml.
 def _dependencies() -> list[str]:
-    import re
-
     names = []
     for spec in metadata.requires("showcase") or []:
         if "extra ==" in spec:
@@ -94,10 +96,6 @@ def requirements_text() -> str:
 def _copy_code(target: Path, borrowed_files: tuple[str, ...] = ()) -> None:
     """Copy showcase's Python sources into ``target/showcase``, with no shipped checkpoints but
     the ``borrowed_files`` (paths under models/) that the demo uses from other demos."""
-    import showcase
-    import showcase.apps
-    import showcase.models
-
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     package = target / "showcase"
     shutil.copytree(Path(showcase.__file__).parent, package, ignore=ignore, dirs_exist_ok=True)
