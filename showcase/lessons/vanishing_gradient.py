@@ -27,7 +27,6 @@ gradients are), no batch normalisation or residual connections (the modern remed
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
@@ -38,6 +37,7 @@ from matplotlib.figure import Figure
 
 from showcase.errors import InputError
 from showcase.inputs import check_number, check_seed, check_whole_number
+from showcase.lazy import LazyByKey
 
 TITLE = "Vanishing gradients"
 
@@ -200,7 +200,6 @@ class Training:
     diverged_at: int | None  # the step whose update made the loss non-finite (it was undone)
 
 
-@functools.lru_cache(maxsize=64)
 def gradient_step(depth: int, activation: str):
     """One full-batch gradient-descent step as a TensorFlow graph, built once per (depth,
     activation) and reused for every width, seed and learning rate.
@@ -212,6 +211,11 @@ def gradient_step(depth: int, activation: str):
     activation), written out so that tf.GradientTape sees nothing but it; run eagerly, the same
     steps cost about ten times more in Python overhead than the arithmetic itself.
     """
+    return _GRADIENT_STEPS.get((depth, activation))
+
+
+def _build_gradient_step(shape: tuple[int, str]):
+    depth, activation = shape
     activate = {"sigmoid": tf.sigmoid, "relu": tf.nn.relu}[activation]
     matrix, vector = tf.TensorSpec([None, None], tf.float64), tf.TensorSpec([None], tf.float64)
 
@@ -239,6 +243,10 @@ def gradient_step(depth: int, activation: str):
         return loss, kernel_norms, updated
 
     return step
+
+
+# Compiled once per (depth, activation) for the whole process, whichever request asks first.
+_GRADIENT_STEPS = LazyByKey(_build_gradient_step)
 
 
 def train_and_measure(

@@ -8,10 +8,10 @@ slowest of the cheap demos (p50 5.8 s). Drawn directly it takes a few millisecon
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+
+from showcase.lazy import once
 
 LARGEST_SIDE = 640  # of the grid of cells, in pixels
 CELL_RANGE = (10, 32)
@@ -24,7 +24,7 @@ def readable(pieces: list[str]) -> list[str]:
     return [piece.replace("▁", "") or "␣" for piece in pieces]
 
 
-@functools.lru_cache(maxsize=1)
+@once
 def _font() -> ImageFont.ImageFont:
     return ImageFont.load_default(size=FONT_SIZE)
 

@@ -21,6 +21,8 @@ import string
 import unicodedata
 from collections.abc import Iterable
 
+from showcase.lazy import once
+
 PAD = "_"
 END = "~"
 _PUNCTUATION = "!'(),-.:;?"
@@ -36,7 +38,7 @@ def _identity_decorator(target=None, **_):
     return target if target is not None else _identity_decorator
 
 
-@functools.cache
+@once
 def _engine():
     """inflect's engine, imported on first use.
 
