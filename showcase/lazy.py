@@ -20,7 +20,11 @@ log = logging.getLogger("showcase")
 
 
 class Lazy(Generic[T]):
-    """``make()``'s result, made by the first :meth:`get` and kept; a failure is not kept."""
+    """``make()``'s result, made by the first :meth:`get` and kept.
+
+    A failure is not kept, and neither is None (what a loader returns when there is nothing to
+    load yet): the next :meth:`get` tries again, so a model trained while a server runs is found.
+    """
 
     def __init__(self, make: Callable[[], T]):
         self._make = make
@@ -37,7 +41,7 @@ class Lazy(Generic[T]):
             with self._lock:
                 if not self._made:
                     self._value = self._make()
-                    self._made = True
+                    self._made = self._value is not None
         return self._value
 
     def warm_in_background(self) -> threading.Thread:
