@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import platformdirs
 
+from showcase import registry
 from showcase.errors import CheckpointError
 
 CARD_SUFFIX = ".card.json"
@@ -188,8 +189,7 @@ def load_model(path: Path, demo: str, compile: bool = False):  # noqa: A002 - Ke
     """
     import keras  # keeps `showcase list` and --help free of Keras (4.5 s)
 
-    # Registers the demo's custom layers before deserialising.
-    __import__(f"showcase.{demo}.model")
+    registry.get(demo).register_layers()  # before deserialising: its custom layers
     try:
         return keras.saving.load_model(path, safe_mode=True, compile=compile)
     except Exception as err:  # noqa: BLE001 - Keras raises ValueError, OSError, zipfile errors...

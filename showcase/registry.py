@@ -23,6 +23,8 @@ class Demo:
     bench: str  # module with load(checkpoint) -> object and bench_cases(object) -> {case: call}
     # The checkpoints the package ships, the default first; () when the demo needs none.
     checkpoint_names: tuple[str, ...] = ()
+    # Module that registers the demo's Keras layers, imported before one of its checkpoints loads.
+    layers: str | None = None
     # Module with train(config) -> checkpoint path.
     training: str | None = None
     # Module with TRAIN_CONFIG, the demo's showcase.training.TrainConfig whose defaults are the
@@ -47,6 +49,11 @@ class Demo:
         if self.training is None:
             raise ShowcaseError(f"{self.name} has no training yet")
         return importlib.import_module(self.training)
+
+    def register_layers(self) -> None:
+        """Import the module that registers the demo's serialisable layers (once; cheap after)."""
+        if self.layers is not None:
+            importlib.import_module(self.layers)
 
     def train_config(self) -> type:
         if self.presets is None:
@@ -77,6 +84,7 @@ DEMOS: dict[str, Demo] = {
             app="showcase.apps.sentiment",
             bench="showcase.sentiment.bench",
             checkpoint_names=("sst2_bilstm",),
+            layers="showcase.sentiment.model",
             training="showcase.sentiment.train",
             presets="showcase.sentiment.presets",
             evaluation="showcase.sentiment.evaluate",
@@ -92,6 +100,7 @@ DEMOS: dict[str, Demo] = {
             app="showcase.apps.style_transfer",
             bench="showcase.style_transfer.bench",
             checkpoint_names=("starry_night", "wave", "the_scream"),
+            layers="showcase.style_transfer.model",
             training="showcase.style_transfer.train",
             presets="showcase.style_transfer.presets",
             evaluation="showcase.style_transfer.evaluate",
@@ -113,6 +122,7 @@ DEMOS: dict[str, Demo] = {
             app="showcase.apps.dcgan",
             bench="showcase.dcgan.bench",
             checkpoint_names=("mnist_digits",),
+            layers="showcase.dcgan.model",
             training="showcase.dcgan.train",
             presets="showcase.dcgan.presets",
             evaluation="showcase.dcgan.evaluate",
@@ -126,6 +136,7 @@ DEMOS: dict[str, Demo] = {
             app="showcase.apps.captioning",
             bench="showcase.captioning.bench",
             checkpoint_names=("scenes_attention", "scenes_show_and_tell"),
+            layers="showcase.captioning.model",
             training="showcase.captioning.train",
             presets="showcase.captioning.presets",
             evaluation="showcase.captioning.evaluate",
@@ -140,6 +151,7 @@ DEMOS: dict[str, Demo] = {
             app="showcase.apps.translation",
             bench="showcase.translation.bench",
             checkpoint_names=("en-fr", "en-de"),
+            layers="showcase.translation.model",
             training="showcase.translation.train",
             presets="showcase.translation.presets",
             evaluation="showcase.translation.evaluate",
@@ -158,6 +170,7 @@ DEMOS: dict[str, Demo] = {
             app="showcase.apps.tts",
             bench="showcase.tts.bench",
             checkpoint_names=("espeak_tacotron",),
+            layers="showcase.tts.model",
             training="showcase.tts.train",
             presets="showcase.tts.presets",
             evaluation="showcase.tts.evaluate",
