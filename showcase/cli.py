@@ -26,6 +26,13 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
+def _with_default(described: str, default) -> str:
+    """An option's help, with its default when it has one worth saying."""
+    if default is None or default == "":
+        return described
+    return f"{described} (default {default})" if described else f"default {default}"
+
+
 def _add_config_option(parser, field: dataclasses.Field, default) -> None:
     """One ``--option`` for a training config field (see showcase.training.TrainConfig)."""
     metadata = field.metadata
@@ -55,7 +62,7 @@ def _add_config_option(parser, field: dataclasses.Field, default) -> None:
             type=str if default is None else type(default),
             default=default,
             choices=metadata.get("choices"),
-            help=f"{described} (default {default})" if described else f"default {default}",
+            help=_with_default(described, default),
         )
 
 

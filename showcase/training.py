@@ -48,8 +48,8 @@ class TrainConfig:
     strategy: str = dataclasses.field(
         default="auto",
         metadata={
-            "help": "tf.distribute strategy (mirrored: all local GPUs; multiworker: the "
-            "cluster in TF_CONFIG)",
+            "help": "tf.distribute strategy (mirrored: every local GPU, else every logical "
+            "CPU; multiworker: the cluster in TF_CONFIG)",
             "choices": STRATEGIES,
         },
     )
