@@ -30,6 +30,7 @@ from showcase.inputs import check_beam_size as check_beam_size
 from showcase.inputs import check_seed as check_seed
 from showcase.inputs import clean_text as clean_text
 from showcase.lazy import Lazy as Lazy
+from showcase.lazy import LazyByKey as LazyByKey
 
 log = logging.getLogger("showcase.apps")
 UNAVAILABLE_TITLE = "Not available"

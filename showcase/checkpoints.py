@@ -67,6 +67,8 @@ class ModelCard:
     versions: dict = dataclasses.field(default_factory=dict)
     hyperparameters: dict = dataclasses.field(default_factory=dict)
     benchmark: dict = dataclasses.field(default_factory=dict)
+    # Training curves a UI can plot: {title: {"x": [...], "y": [...], "x_label", "y_label"}}.
+    curves: dict = dataclasses.field(default_factory=dict)
     notes: str = ""
 
     @classmethod

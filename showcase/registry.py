@@ -177,6 +177,37 @@ DEMOS: dict[str, Demo] = {
             system_packages=(),
         ),
         Demo(
+            name="rl",
+            title="Deep reinforcement learning",
+            paper="Human-level control through deep RL (DQN; Mnih et al. 2015); Deep RL with "
+            "Double Q-learning (van Hasselt et al. 2016); Continuous control with deep RL (DDPG; "
+            "Lillicrap et al. 2015); Mastering Chess and Shogi by Self-Play (AlphaZero; Silver "
+            "et al. 2017); MinAtar (Young & Tian 2019)",
+            paper_url="https://www.nature.com/articles/nature14236",
+            app="showcase.apps.rl",
+            bench="showcase.rl.bench",
+            checkpoint_names=(
+                "cartpole_dqn",
+                "cartpole_dqn_seed1",
+                "cartpole_dqn_seed2",
+                "pendulum_ddpg",
+                "breakout_dqn",
+                "connect4_alphazero",
+            ),
+            layers="showcase.rl.layers",
+            training="showcase.rl.train",
+            presets="showcase.rl.presets",
+            evaluation="showcase.rl.evaluate",
+            evaluate_options=(
+                ("agent", "only this checkpoint name (default: every installed agent)"),
+                (
+                    "episodes",
+                    "greedy episodes, or games per colour for Connect Four (default: as many "
+                    "as the card)",
+                ),
+            ),
+        ),
+        Demo(
             name="lessons",
             title="Lessons",
             paper="The ideas the applications rest on, from the lecture: learning as a running "

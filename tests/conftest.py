@@ -118,6 +118,25 @@ def tiny_dcgan(tiny_mnist_dir, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def tiny_rl_agents(tmp_path_factory):
+    """A DQN, a DDPG and an AlphaZero network, each trained for a moment, in one folder
+    (about 8 s); the rl tests that use it share one xdist group, so it is made once."""
+    from showcase.rl.presets import RLTrainConfig
+    from showcase.rl.train import train
+
+    out = tmp_path_factory.mktemp("tiny_rl")
+    common = {"out": str(out), "verbose": 0, "epochs": 1, "measure_episodes": 3}
+    paths = {
+        "cartpole_dqn": train(RLTrainConfig(agent="cartpole_dqn", steps_per_epoch=1200, **common)),
+        "pendulum_ddpg": train(RLTrainConfig(agent="pendulum_ddpg", steps_per_epoch=400, **common)),
+        "connect4_alphazero": train(
+            RLTrainConfig(agent="connect4_alphazero", steps_per_epoch=4, simulations=4, **common)
+        ),
+    }
+    return out, paths
+
+
+@pytest.fixture(scope="session")
 def toy_translation_data(tmp_path_factory):
     return write_toy_parallel_corpus(tmp_path_factory.mktemp("toy_translation"))
 

@@ -39,16 +39,15 @@ import math
 import random
 import time
 from collections.abc import Callable, Iterator
-from fractions import Fraction
 from pathlib import Path
 
-import av
 import cv2
 import imageio.v3 as iio
 import keras
 import numpy as np
 from PIL import Image, ImageDraw
 
+from showcase import clips
 from showcase.errors import InputError
 from showcase.images import SMALLEST_SIDE, open_image
 from showcase.style_transfer.gatys import GatysSettings, TemporalTerm, optimise
@@ -279,45 +278,12 @@ def write_clip(frames, path, fps: float = DEFAULT_FPS) -> Path:
         raise InputError(f"frames per second must be between 0 and 1000, not {fps}")
     suffix = path.suffix.lower()
     if suffix == ".mp4":
-        _write_mp4(frames, path, fps)
+        clips.write_mp4(frames, path, fps)
     elif suffix == ".gif":
-        _write_gif(frames, path, fps)
+        clips.write_gif(frames, path, fps)
     else:
         raise InputError(f"clips can be written as .mp4 or .gif, not {suffix or 'no suffix'}")
     return path
-
-
-def _write_mp4(frames: np.ndarray, path: Path, fps: float) -> None:
-    height, width = frames.shape[1:3]
-    pad = ((0, 0), (0, height % 2), (0, width % 2), (0, 0))
-    frames = np.pad(frames, pad, mode="edge")
-    rate = Fraction(fps).limit_denominator(1001)
-    with av.open(str(path), "w", container_options={"movflags": "+faststart"}) as container:
-        stream = container.add_stream("libx264", rate=rate)
-        stream.width, stream.height = frames.shape[2], frames.shape[1]
-        stream.pix_fmt = "yuv420p"
-        stream.options = {"crf": "18", "preset": "medium"}
-        for frame in frames:
-            container.mux(stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")))
-        container.mux(stream.encode())
-
-
-def _write_gif(frames: np.ndarray, path: Path, fps: float) -> None:
-    step = max(1, len(frames) // 8)
-    sample = Image.fromarray(np.concatenate(list(frames[::step]), axis=0))
-    palette = sample.quantize(255, method=Image.Quantize.MEDIANCUT)
-    pictures = [
-        Image.fromarray(frame).quantize(palette=palette, dither=Image.Dither.NONE)
-        for frame in frames
-    ]
-    pictures[0].save(
-        path,
-        save_all=True,
-        append_images=pictures[1:],
-        duration=max(20, round(1000 / fps)),
-        loop=0,
-        optimize=False,
-    )
 
 
 # ----------------------------------------------------------------------------- optical flow
