@@ -60,12 +60,6 @@ def environment_agents(checkpoint) -> list[str]:
 
 
 def _video(frames: list[np.ndarray], name: str) -> str:
-    height, width = frames[0].shape[:2]
-    if width > VIDEO_WIDTH:
-        size = (VIDEO_WIDTH, round(height * VIDEO_WIDTH / width))
-        frames = [
-            np.asarray(Image.fromarray(frame).resize(size, Image.BILINEAR)) for frame in frames
-        ]
     path = scratch_path(name)
     write_mp4(np.stack(frames), path, VIDEO_FPS)
     return str(path)
@@ -150,8 +144,9 @@ def _analysis_table(analysis: dict | None) -> str:
     )
 
 
-def render(checkpoint: str | None = None) -> LazyByKey:
-    """Add the RL UI to the current Blocks; returns its lazily loaded networks by name."""
+def render(checkpoint: str | None = None) -> Lazy:
+    """Add the RL UI to the current Blocks; returns a Lazy that loads (warms) the default agent
+    and the Connect Four network."""
     agents = LazyByKey(lambda name: Agent.from_pretrained(name, checkpoint=checkpoint).warm_up())
     connect_four = Lazy(lambda: ConnectFour.from_pretrained(checkpoint=checkpoint).warm_up())
     names = environment_agents(checkpoint)
@@ -164,7 +159,9 @@ def render(checkpoint: str | None = None) -> LazyByKey:
         agent = agents.get(name)
         # A 500-step CartPole episode as every second step still plays for 10 s at 25 fps.
         every = 2 if agent.environment.startswith("CartPole") else 1
-        frames, total, details = agent.play_episode_details(seed, every=every)
+        frames, total, details = agent.play_episode_details(
+            seed, every=every, max_width=VIDEO_WIDTH
+        )
         video = _video(frames, f"{name}_seed{seed}.mp4")
         card = agent.card
         random_return = card.metric.get("random_policy_mean_return") if card else None
@@ -272,7 +269,14 @@ def render(checkpoint: str | None = None) -> LazyByKey:
             **shared,
         )
     new_button.click(new_game, [starter, strength], played, api_name="rl_new_game", **shared)
-    return agents
+
+    def warm_up() -> bool:
+        if names:
+            agents.get(names[0])
+        connect_four.get()
+        return True
+
+    return Lazy(warm_up)
 
 
 def build(checkpoint: str | None = None) -> gr.Blocks:

@@ -29,6 +29,8 @@ WHAT_IT_DOES = {
     "captioning": "writes captions for a picture, with where it looked for each word",
     "translation": "English to French or German, with the attention heatmap and the beams",
     "tts": "reads English text aloud, with its alignment and spectrogram",
+    "rl": "agents that learnt by trial and error play CartPole, Pendulum and Breakout; play "
+    "Connect Four against AlphaZero",
     "lessons": "the lecture's ideas computed live: running mean, overfitting and dropout, "
     "vanishing gradients, convolution, feature maps, RNN vs LSTM memory",
 }

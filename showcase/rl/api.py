@@ -85,21 +85,34 @@ class Agent(Pretrained):
             raise InputError("Only a DQN agent has Q-values; this one is an actor-critic.")
         return np.asarray(self.model(environments.observation_array(observations)))
 
-    def play_episode(self, seed: int = 0, every: int = 1, max_frames: int = MAX_EPISODE_FRAMES):
+    def play_episode(
+        self,
+        seed: int = 0,
+        every: int = 1,
+        max_frames: int = MAX_EPISODE_FRAMES,
+        max_width: int | None = None,
+    ):
         """One greedy episode: ``(frames, return)``; frames are uint8 RGB pictures.
 
-        ``every`` keeps one picture in so many steps (a 500-step CartPole episode is long).
+        ``every`` keeps one picture in so many steps (a 500-step CartPole episode is long);
+        ``max_width`` shrinks them (CartPole draws 600x400).
         """
-        frames, total, _ = self.play_episode_details(seed, every, max_frames)
+        frames, total, _ = self.play_episode_details(seed, every, max_frames, max_width)
         return frames, total
 
     def play_episode_details(
-        self, seed: int = 0, every: int = 1, max_frames: int = MAX_EPISODE_FRAMES
+        self,
+        seed: int = 0,
+        every: int = 1,
+        max_frames: int = MAX_EPISODE_FRAMES,
+        max_width: int | None = None,
     ):
         """``(frames, return, details)``; details hold every step's action and reward, and for a
         DQN the Q-values of the actions it was offered."""
         seed = check_seed(seed, "episode seed")
-        episode = rollouts.play_episode(self.greedy, self.environment, seed, every, max_frames)
+        episode = rollouts.play_episode(
+            self.greedy, self.environment, seed, every, max_frames, max_width
+        )
         details = {"actions": episode["actions"], "rewards": episode["rewards"]}
         if self.kind == "dqn" and len(episode["observations"]):
             details["q_values"] = self.q_values(episode["observations"])

@@ -49,13 +49,23 @@ def play_games(first: Player, second: Player, games: int, rng: np.random.Generat
 
 
 def match(player: Player, opponent: Player, games_per_colour: int, rng) -> dict:
-    """``player`` against ``opponent``, ``games_per_colour`` games starting and as many second."""
+    """``player`` against ``opponent``, ``games_per_colour`` games starting and as many second:
+    the record of both halves together, and of each ("as_first", "as_second")."""
     as_first = play_games(player, opponent, games_per_colour, rng)
     as_second = play_games(opponent, player, games_per_colour, rng)
-    record = {"first": _record(as_first, 1), "second": _record(as_second, 2)}
-    wins = record["first"]["wins"] + record["second"]["wins"]
-    draws = record["first"]["draws"] + record["second"]["draws"]
+    first = _record(as_first.count(1), as_first.count(0), games_per_colour)
+    second = _record(as_second.count(2), as_second.count(0), games_per_colour)
+    wins, draws = first["wins"] + second["wins"], first["draws"] + second["draws"]
     games = 2 * games_per_colour
+    return {
+        **_record(wins, draws, games),
+        "score": (wins + 0.5 * draws) / games if games else 0.0,
+        "as_first": first,
+        "as_second": second,
+    }
+
+
+def _record(wins: int, draws: int, games: int) -> dict:
     low, high = wilson_interval(wins, games)
     return {
         "games": games,
@@ -63,24 +73,6 @@ def match(player: Player, opponent: Player, games_per_colour: int, rng) -> dict:
         "draws": draws,
         "losses": games - wins - draws,
         "win_rate": round(wins / games, 4) if games else 0.0,
-        "win_rate_low": round(low, 4),
-        "win_rate_high": round(high, 4),
-        "score": (wins + 0.5 * draws) / games if games else 0.0,
-        "as_first": record["first"],
-        "as_second": record["second"],
-    }
-
-
-def _record(winners: list[int], seat: int) -> dict:
-    wins = winners.count(seat)
-    draws = winners.count(0)
-    games = len(winners)
-    low, high = wilson_interval(wins, games)
-    return {
-        "games": games,
-        "wins": wins,
-        "draws": draws,
-        "losses": games - wins - draws,
         "win_rate_low": round(low, 4),
         "win_rate_high": round(high, 4),
     }

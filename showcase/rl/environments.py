@@ -16,6 +16,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import gymnasium  # noqa: E402 - after the setting above
 import numpy as np
+from PIL import Image
 
 from showcase.lazy import once
 
@@ -65,8 +66,14 @@ def draw_minatar(observation: np.ndarray) -> np.ndarray:
     return np.repeat(np.repeat(picture, MINATAR_CELL_PIXELS, axis=0), MINATAR_CELL_PIXELS, axis=1)
 
 
-def frame(env: gymnasium.Env, observation) -> np.ndarray:
-    """The current picture of ``env`` (uint8 RGB)."""
+def frame(env: gymnasium.Env, observation, max_width: int | None = None) -> np.ndarray:
+    """The current picture of ``env`` (uint8 RGB), at most ``max_width`` pixels wide."""
     if env.spec is not None and env.spec.id.startswith(MINATAR_PREFIX):
-        return draw_minatar(observation)
-    return np.asarray(env.render(), dtype=np.uint8)
+        picture = draw_minatar(observation)
+    else:
+        picture = np.asarray(env.render(), dtype=np.uint8)
+    height, width = picture.shape[:2]
+    if max_width is None or width <= max_width:
+        return picture
+    size = (max_width, max(1, round(height * max_width / width)))
+    return np.asarray(Image.fromarray(picture).resize(size, Image.BILINEAR))

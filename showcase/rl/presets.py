@@ -98,7 +98,7 @@ AGENTS: dict[str, DQNSettings | DDPGSettings | AlphaZeroSettings] = {
     ),
     "breakout_dqn": DQNSettings(
         environment="MinAtar/Breakout-v1",
-        epochs=20,
+        epochs=48,
         steps_per_epoch=25_000,
         learning_rate=2.5e-4,
         hidden_units=(128,),

@@ -41,14 +41,24 @@ def episode_returns(policy: Policy, environment: str, seeds) -> np.ndarray:
 
 
 def play_episode(
-    policy: Policy, environment: str, seed: int, every: int = 1, max_frames: int = 600
+    policy: Policy,
+    environment: str,
+    seed: int,
+    every: int = 1,
+    max_frames: int = 600,
+    max_width: int | None = None,
 ) -> dict:
-    """One episode: pictures (every ``every``-th step, at most ``max_frames``), the return, and
-    the observation seen, the action taken and the reward got at every step."""
+    """One episode: pictures (every ``every``-th step, at most ``max_frames``, shrunk to
+    ``max_width`` as they are taken so a long episode does not hold hundreds of full-size
+    frames), the return, and the observation, action and reward of every step."""
+
+    def picture(env, observation):
+        return environments.frame(env, observation, max_width)
+
     env = environments.make(environment, render=True)
     try:
         observation, _ = env.reset(seed=seed)
-        frames = [environments.frame(env, observation)]
+        frames = [picture(env, observation)]
         observations, actions, rewards = [], [], []
         done = False
         while not done:
@@ -59,7 +69,7 @@ def play_episode(
             rewards.append(float(reward))
             done = terminated or truncated
             if len(actions) % every == 0 and len(frames) < max_frames:
-                frames.append(environments.frame(env, observation))
+                frames.append(picture(env, observation))
     finally:
         env.close()
     return {

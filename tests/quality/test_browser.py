@@ -230,6 +230,15 @@ def run_lessons(page) -> None:
     expect_image_with_pixels(page, figure)
 
 
+def run_rl(page) -> None:
+    # The Connect Four tab: a stone dropped in column 4 is answered by AlphaZero's move.
+    page.get_by_role("tab", name="Play Connect Four").click()
+    button(page, "4").click()
+    moves = visible(page.get_by_role("textbox", name=re.compile(r"^Moves so far")))
+    expect(moves).to_have_value(re.compile(r"^4 [1-7]$"), timeout=OUTPUT_TIMEOUT_MS)
+    expect_image_with_pixels(page, block(page, "Board").locator("img").first)
+
+
 RUNS = {
     "sentiment": run_sentiment,
     "style_transfer": run_style_transfer,
@@ -238,6 +247,7 @@ RUNS = {
     "translation": run_translation,
     "tts": run_tts,
     "lessons": run_lessons,
+    "rl": run_rl,
 }
 
 

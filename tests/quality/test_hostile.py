@@ -122,6 +122,7 @@ KINDS = {
     "Sketchinput": "sketch",  # apps.common.SketchInput, a gr.Sketchpad
     "Imageeditor": "sketch",
     "Sketchpad": "sketch",
+    "Button": "text",  # a button passed as an input sends its label (the rl demo's columns)
 }
 FILE_DICT = {"meta": {"_type": "gradio.FileData"}}
 
@@ -239,6 +240,7 @@ def normal_requests(photo: dict) -> dict[str, tuple[str, list]]:
         "translation": ("translation_translate", ["A dog runs.", "English → French", 1]),
         "tts": ("tts_speak", ["Hi."]),
         "lessons": ("lessons_running_mean", [0.9, 50, 20, 1.0, 0]),
+        "rl": ("rl_new_game", ["You", 8]),
     }
 
 
@@ -388,7 +390,7 @@ def worst_files(hub, tmp_path_factory):
 
 
 def test_the_worst_allowed_requests_stay_under_4_gb_and_give_their_memory_back(hub, worst_files):
-    """The largest inputs each demo allows, eight at once: the server stays under 4 GB and is
+    """The largest inputs each demo allows, ten at once: the server stays under 4 GB and is
     back within 0.5 GB of its idle memory within a minute (with SOAK_ROUNDS=2, the second round
     must keep no more than the first).
 
@@ -410,6 +412,8 @@ def test_the_worst_allowed_requests_stay_under_4_gb_and_give_their_memory_back(h
         + [("style_transfer_fast", [worst_files["big.jpg"], "wave", 1024])] * 2
         + [("style_transfer_fast_gallery", [worst_files["big.jpg"], 1024])]
         + [("style_transfer_gatys", gatys)]
+        # The longest episode as pictures (600 frames of Breakout), and the strongest search.
+        + [("rl_watch", ["breakout_dqn", 0]), ("rl_drop", ["4", "", "You", 400])]
     )
     peak, done = [baseline], threading.Event()
 

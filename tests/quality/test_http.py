@@ -152,6 +152,20 @@ def check_plot_and_numbers(outputs):
     assert is_plot(figure) and any(ch.isdigit() for ch in numbers)
 
 
+def check_rl_episode(outputs):
+    video, summary, episode_plot, curve_plot = outputs
+    path = video["video"]["path"] if isinstance(video, dict) and "video" in video else video
+    assert str(path).endswith(".mp4") and "in 200 steps on Pendulum-v1" in summary
+    assert is_plot(episode_plot) and is_plot(curve_plot)
+
+
+def check_rl_game(outputs):
+    board, moves, status, analysis = outputs
+    picture(board)
+    assert len(moves.split()) in (1, 2) and "Your move" in status
+    assert "AlphaZero played column" in analysis and "| visits |" in analysis
+
+
 def check_feature_maps_example(outputs):
     digit, figure, numbers = outputs
     picture(digit)
@@ -210,6 +224,9 @@ def calls(files):
         ("/lessons_feature_maps", (sketch, 8), check_plot_and_numbers),
         ("/lessons_feature_maps_example", ("3", 0, 8), check_feature_maps_example),
         ("/lessons_memory", (10, 0), check_plot_and_numbers),
+        ("/rl_watch", ("pendulum_ddpg", 3), check_rl_episode),
+        ("/rl_new_game", ("AlphaZero", 16), check_rl_game),
+        ("/rl_drop", ("4", "", "You", 16), check_rl_game),
     ]
 
 
@@ -220,7 +237,7 @@ ENDPOINTS = [
     "/captioning_scene", "/translation_translate", "/tts_speak", "/lessons_running_mean",
     "/lessons_running_mean_stream", "/lessons_overfitting", "/lessons_dropout",
     "/lessons_vanishing_gradient", "/lessons_convolution", "/lessons_feature_maps",
-    "/lessons_feature_maps_example", "/lessons_memory",
+    "/lessons_feature_maps_example", "/lessons_memory", "/rl_watch", "/rl_new_game", "/rl_drop",
 ]  # fmt: skip
 
 

@@ -57,6 +57,7 @@ def request_for(demo: str, folder):
             lambda out: "chien" in out[0].lower(),
         ),
         "tts": ("/tts_speak", ("Hello there.",), lambda out: out[0] is not None),
+        "rl": ("/rl_drop", ("4", "", "You", 16), lambda out: out[1].startswith("4 ")),
         # The feature-map lesson reads the DCGAN and digit classifier the Space borrows.
         "lessons": (
             "/lessons_feature_maps_example",

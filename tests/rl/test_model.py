@@ -152,8 +152,9 @@ def test_alphazero_network_gives_a_policy_and_a_value_per_position():
 def test_self_play_records_mirrored_positions_with_outcomes_from_the_movers_view():
     keras.utils.set_random_seed(0)
     network = alphazero.build_network(filters=8, residual_blocks=1)
+    outcomes_only = dataclasses.replace(CONNECT_FOUR, search_value_weight=0.0)
     (planes, targets, outcomes), summary = alphazero.self_play(
-        network, CONNECT_FOUR, 3, np.random.default_rng(0)
+        network, outcomes_only, 3, np.random.default_rng(0)
     )
     assert summary["games"] == 3
     assert len(planes) == len(targets) == len(outcomes) == 2 * summary["moves"]
@@ -165,6 +166,9 @@ def test_self_play_records_mirrored_positions_with_outcomes_from_the_movers_view
     # A decisive game's last move was the winner's: outcomes alternate in sign along a game.
     if outcomes[0] != 0:
         assert outcomes[2] == -outcomes[0]
+    # Mixed with the search's values (the shipped setting), the targets move towards them.
+    _, _, mixed = alphazero.self_play(network, CONNECT_FOUR, 3, np.random.default_rng(0))[0]
+    assert np.all(np.abs(mixed) <= 1) and not set(np.unique(mixed)) <= {-1.0, 0.0, 1.0}
 
 
 def test_a_few_training_steps_lower_alphazero_losses():
