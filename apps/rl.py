@@ -65,17 +65,23 @@ def _video(frames: list[np.ndarray], name: str) -> str:
     return str(path)
 
 
-def _episode_plot(details: dict, kind: str):
-    figure, axes = plt.subplots(1, 2 if kind == "dqn" else 1, figsize=(9, 3.2), squeeze=False)
+def _episode_plot(details: dict):
+    """The return so far, and what the agent chose: every action's Q-value (DQN) or the push
+    it gave (DDPG), step by step."""
+    figure, axes = plt.subplots(1, 2, figsize=(9, 3.2))
     steps = np.arange(1, len(details["rewards"]) + 1)
-    axes[0][0].plot(steps, np.cumsum(details["rewards"]), color="tab:blue")
-    axes[0][0].set(xlabel="step", ylabel="return so far", title="Return")
-    if kind == "dqn" and "q_values" in details:
+    axes[0].plot(steps, np.cumsum(details["rewards"]), color="tab:blue")
+    axes[0].set(xlabel="step", ylabel="return so far", title="Return")
+    if "q_values" in details:
         q_values = details["q_values"]
         for action in range(q_values.shape[1]):
-            axes[0][1].plot(steps, q_values[:, action], label=f"action {action}", linewidth=1)
-        axes[0][1].set(xlabel="step", ylabel="Q", title="Q-value of each action")
-        axes[0][1].legend(fontsize=8)
+            axes[1].plot(steps, q_values[:, action], label=f"action {action}", linewidth=1)
+        axes[1].set(xlabel="step", ylabel="Q", title="Q-value of each action")
+        axes[1].legend(fontsize=8)
+    else:
+        actions = np.asarray(details["actions"], dtype=float).reshape(len(steps), -1)
+        axes[1].plot(steps, actions, color="tab:red", linewidth=1)
+        axes[1].set(xlabel="step", ylabel="action", title="The actor's push")
     figure.tight_layout()
     plt.close(figure)
     return figure
@@ -174,7 +180,7 @@ def render(checkpoint: str | None = None) -> Lazy:
                 f" Over 100 evaluation episodes this agent averages {card.metric['value']:g}; "
                 f"a random policy averages {random_return:g}."
             )
-        return video, summary, _episode_plot(details, agent.kind), _curve_plot(card)
+        return video, summary, _episode_plot(details), _curve_plot(card)
 
     def _reply(board: Board, moves: list[int], human: int, simulations) -> tuple:
         analysis = None

@@ -122,8 +122,12 @@ class Agent(Pretrained):
 def parse_column(column) -> int:
     """A column as people name it (1 to 7, a number or its text) -> 0-based."""
     text = str(column).strip()
-    if isinstance(column, bool) or not text.isdigit() or not 1 <= int(text) <= COLUMNS:
-        raise InputError(f"Column {column!r} does not exist: choose 1 to {COLUMNS}.")
+    # ASCII digits only, and few of them: "²" passes str.isdigit but not int(), and int() of
+    # thousands of digits raises; whatever was sent is not echoed back (it may be anything).
+    if isinstance(column, bool) or not (text.isascii() and text.isdigit() and len(text) <= 2):
+        raise InputError(f"A column is a whole number from 1 to {COLUMNS}.")
+    if not 1 <= int(text) <= COLUMNS:
+        raise InputError(f"Column {int(text)} does not exist: choose 1 to {COLUMNS}.")
     return int(text) - 1
 
 

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import os
 
-# pygame (which draws CartPole and Pendulum) greets on import; a CLI's output is not the place.
+# pygame (which draws CartPole and Pendulum) greets on import, and SDL looks for a display and a
+# sound server it never needs here (off-screen pictures only), complaining on stderr when there
+# is none: a CLI's output and a server's log are not the place for either.
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 import gymnasium  # noqa: E402 - after the setting above
 import numpy as np

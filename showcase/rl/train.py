@@ -169,12 +169,13 @@ def _log(config: RLTrainConfig):
 
 
 def train(config: RLTrainConfig) -> Path:
-    training.prepare(config)
+    # Checked before prepare(): a refused run must not set up a distribution strategy first.
     if config.strategy not in ("auto", "default"):
         raise ShowcaseError(
             "rl agents train on one device: experience comes one environment step at a time"
         )
     settings = config.settings()
+    training.prepare(config)
     if isinstance(settings, AlphaZeroSettings):
         return _train_connect_four(config, settings)
     keras.utils.set_random_seed(config.seed)
