@@ -1,7 +1,7 @@
-"""Regenerate docs/gallery/*: the project's drawn examples, before and after style transfer.
+"""Regenerate docs/gallery/*: the project's drawn examples (style transfer, digits, episodes).
 
 python docs/make_gallery.py            # everything
-python docs/make_gallery.py dcgan      # only the named demo's figures (style_transfer, dcgan)
+python docs/make_gallery.py dcgan      # only the named demo's figures (style_transfer, dcgan, rl)
 """
 
 from pathlib import Path
@@ -72,7 +72,21 @@ def dcgan_figures():
         )
 
 
-FIGURES = {"style_transfer": style_transfer_figures, "dcgan": dcgan_figures}
+def rl_figures():
+    """Five moments of one greedy episode (seed 0) of each shipped environment agent, a row
+    each, all rows 900 px wide."""
+    from showcase.rl import Agent
+
+    rows = []
+    for name in ("cartpole_dqn", "pendulum_ddpg", "breakout_dqn"):
+        frames, _ = Agent.from_pretrained(name).play_episode(seed=0, max_frames=200)
+        moments = [frames[index] for index in np.linspace(0, len(frames) - 1, 5).astype(int)]
+        row = side_by_side(*(Image.fromarray(frame) for frame in moments))
+        rows.append(np.asarray(row.resize((900, round(row.height * 900 / row.width)))))
+    Image.fromarray(np.concatenate(rows, axis=0)).save(OUT / "rl_episodes.png", optimize=True)
+
+
+FIGURES = {"style_transfer": style_transfer_figures, "dcgan": dcgan_figures, "rl": rl_figures}
 
 if __name__ == "__main__":
     import sys
