@@ -103,15 +103,14 @@ def searcher(model: keras.Model, settings: AlphaZeroSettings) -> PUCTSearch:
     )
 
 
-def network_player(model, settings, simulations: int | None = None, opening_moves: int = 0):
-    """AlphaZero's move: the most visited after ``simulations`` PUCT simulations guided by
-    ``model``; in the first ``opening_moves`` moves of a game, a move drawn in proportion to the
-    visits instead, so that two deterministic players do not replay one game."""
-    search = searcher(model, settings)
-    budget = simulations or settings.simulations
+def network_player(search: PUCTSearch, simulations: int, opening_moves: int = 0):
+    """AlphaZero's move: the most visited after ``simulations`` simulations of ``search`` (a
+    :func:`searcher`, built once so its network is traced once); in the first ``opening_moves``
+    moves of a game, a move drawn in proportion to the visits instead, so that two deterministic
+    players do not replay one game."""
 
     def choose(boards: list[Board], rng: np.random.Generator) -> list[int]:
-        results = search.search(boards, budget)
+        results = search.search(boards, simulations)
         return [
             int(rng.choice(len(result.visits), p=result.policy(1.0)))
             if board.moves < opening_moves
@@ -123,14 +122,20 @@ def network_player(model, settings, simulations: int | None = None, opening_move
 
 
 def self_play(
-    model: keras.Model, settings: AlphaZeroSettings, games: int, rng: np.random.Generator
+    model: keras.Model,
+    settings: AlphaZeroSettings,
+    games: int,
+    rng: np.random.Generator,
+    search: PUCTSearch | None = None,
 ) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], dict]:
     """``games`` games of the network against itself, side by side.
 
-    Returns the training examples (planes, visit distributions, outcomes from the view of the
-    player to move), mirrored copies included, and a summary of the games.
+    ``search`` is ``model``'s :func:`searcher` when the caller keeps one (training does, so the
+    network is not traced again every iteration). Returns the training examples (planes, visit
+    distributions, outcomes from the view of the player to move), mirrored copies included, and
+    a summary of the games.
     """
-    search = searcher(model, settings)
+    search = search or searcher(model, settings)
     boards = [Board.empty() for _ in range(games)]
     positions: list[list[tuple[Board, np.ndarray, float]]] = [[] for _ in range(games)]
     live = list(range(games))
@@ -242,20 +247,21 @@ def train_alphazero(
     learner = AlphaZeroLearner(candidate, settings)
     window: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     history = {"epochs": [], "games": 0, "positions": 0}
+    # Built once: each holds a compiled network that follows its model's changing weights.
+    best_search, candidate_search = searcher(best, settings), searcher(candidate, settings)
+    candidate_player = network_player(candidate_search, settings.simulations, opening_moves=2)
+    best_player = network_player(best_search, settings.simulations, opening_moves=2)
     started = time.perf_counter()
     for epoch in range(settings.epochs):
-        examples, games = self_play(best, settings, settings.games_per_epoch, rng)
+        examples, games = self_play(
+            best, settings, settings.games_per_epoch, rng, search=best_search
+        )
         window = [*window, examples][-settings.replay_epochs :]
         history["games"] += settings.games_per_epoch
         history["positions"] += len(examples[0]) // 2
         pooled = tuple(np.concatenate(part) for part in zip(*window, strict=True))
         losses = learner.fit(pooled, rng)
-        match = arena.match(
-            network_player(candidate, settings, opening_moves=2),
-            network_player(best, settings, opening_moves=2),
-            settings.arena_games // 2,
-            rng,
-        )
+        match = arena.match(candidate_player, best_player, settings.arena_games // 2, rng)
         # A rejected candidate is not reset: learning goes on from it with the new data.
         accepted = match["score"] >= settings.arena_threshold
         if accepted:

@@ -220,4 +220,4 @@ class ConnectFour(Pretrained):
 
     def player(self, simulations: int | None = None) -> arena.Player:
         """This network as an arena player (batched over many games)."""
-        return alphazero.network_player(self.model, self.settings, simulations)
+        return alphazero.network_player(self.search, simulations or self.settings.simulations)
