@@ -208,6 +208,23 @@ DEMOS: dict[str, Demo] = {
             ),
         ),
         Demo(
+            name="vqa",
+            title="Visual question answering",
+            paper="A simple neural network module for relational reasoning (Relation Networks; "
+            "Santoro et al. 2017); VQA: Visual Question Answering (Antol et al. 2015)",
+            paper_url="https://arxiv.org/abs/1706.01427",
+            app="showcase.apps.vqa",
+            bench="showcase.vqa.bench",
+            checkpoint_names=("relation_network", "cnn_mlp", "cnn_lstm", "blind"),
+            layers="showcase.vqa.model",
+            training="showcase.vqa.train",
+            presets="showcase.vqa.presets",
+            evaluation="showcase.vqa.evaluate",
+            evaluate_options=(
+                ("model", "only this checkpoint name (default: every installed one)"),
+            ),
+        ),
+        Demo(
             name="lessons",
             title="Lessons",
             paper="The ideas the applications rest on, from the lecture: learning as a running "

@@ -137,6 +137,21 @@ def tiny_rl_agents(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def tiny_vqa_models(tmp_path_factory):
+    """A Relation Network, a blind and a CNN+LSTM model, each trained for two epochs on 8 scenes,
+    in one folder (about 15 s); the vqa tests that use it share one xdist group."""
+    from showcase.vqa.presets import VQATrainConfig
+    from showcase.vqa.train import train
+
+    out = tmp_path_factory.mktemp("tiny_vqa")
+    common = {"scenes": 8, "validation_scenes": 2, "test_scenes": 4, "epochs": 2, "verbose": 0}
+    return {
+        model: train(VQATrainConfig(model=model, out=str(out), **common))
+        for model in ("relation_network", "blind", "cnn_lstm")
+    }
+
+
+@pytest.fixture(scope="session")
 def toy_translation_data(tmp_path_factory):
     return write_toy_parallel_corpus(tmp_path_factory.mktemp("toy_translation"))
 

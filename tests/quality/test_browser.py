@@ -239,6 +239,17 @@ def run_rl(page) -> None:
     expect_image_with_pixels(page, block(page, "Board").locator("img").first)
 
 
+def run_vqa(page) -> None:
+    # A typed question about scene 0: every model answers in the table, the scene is drawn.
+    typed = visible(page.get_by_role("textbox", name=re.compile(r"or type a question")))
+    typed.fill("How many objects have the same shape as the red object?")
+    button(page, "Answer").click()
+    # A table cell holding exactly the model's name (the page's prose names it within sentences).
+    cell = visible(page.get_by_text("Relation Network", exact=True)).first
+    expect(cell).to_be_visible(timeout=OUTPUT_TIMEOUT_MS)
+    expect_image_with_pixels(page, block(page, "Scene").locator("img").first)
+
+
 RUNS = {
     "sentiment": run_sentiment,
     "style_transfer": run_style_transfer,
@@ -248,6 +259,7 @@ RUNS = {
     "tts": run_tts,
     "lessons": run_lessons,
     "rl": run_rl,
+    "vqa": run_vqa,
 }
 
 

@@ -172,6 +172,22 @@ def check_feature_maps_example(outputs):
     check_plot_and_numbers((figure, numbers))
 
 
+def check_vqa(outputs, seed=None):
+    scene, summary, answers, pairs = outputs
+    assert picture(scene).size == (300, 300)
+    assert "true answer" in summary and (seed is None or f"scene {seed}" in summary)
+    rows = answers["data"]
+    assert rows and all(row[3] in ("yes", "no") and row[2].endswith("%") for row in rows)
+    if shipped("vqa"):
+        assert {row[0] for row in rows} >= {"Relation Network", "Blind (question only)"}
+        assert picture(pairs).size == (300, 300)
+
+
+def check_vqa_new_scene(outputs):
+    seed, *rest = outputs
+    check_vqa(rest, int(seed))
+
+
 def check_tts(outputs):
     from showcase.tts.audio import read_wav
 
@@ -227,6 +243,15 @@ def calls(files):
         ("/rl_watch", ("pendulum_ddpg", 3), check_rl_episode),
         ("/rl_new_game", ("AlphaZero", 16), check_rl_game),
         ("/rl_drop", ("4", "", "You", 16), check_rl_game),
+        ("/vqa_answer", (3, "what shape is the red object?", ""), lambda out: check_vqa(out, 3)),
+        (
+            "/vqa_new_scene",
+            (
+                "what shape is the red object?",
+                "How many objects have the same shape as the blue one",
+            ),
+            check_vqa_new_scene,
+        ),
     ]
 
 
@@ -238,6 +263,7 @@ ENDPOINTS = [
     "/lessons_running_mean_stream", "/lessons_overfitting", "/lessons_dropout",
     "/lessons_vanishing_gradient", "/lessons_convolution", "/lessons_feature_maps",
     "/lessons_feature_maps_example", "/lessons_memory", "/rl_watch", "/rl_new_game", "/rl_drop",
+    "/vqa_answer", "/vqa_new_scene",
 ]  # fmt: skip
 
 

@@ -58,6 +58,11 @@ def request_for(demo: str, folder):
         ),
         "tts": ("/tts_speak", ("Hello there.",), lambda out: out[0] is not None),
         "rl": ("/rl_drop", ("4", "", "You", 16), lambda out: out[1].startswith("4 ")),
+        "vqa": (
+            "/vqa_answer",
+            (3, "what shape is the red object?", ""),
+            lambda out: "true answer" in out[1] and len(out[2]["data"]) == 4,
+        ),
         # The feature-map lesson reads the DCGAN and digit classifier the Space borrows.
         "lessons": (
             "/lessons_feature_maps_example",

@@ -1,0 +1,216 @@
+"""Train one of the question-answering networks (`showcase train vqa --model NAME`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from pathlib import Path
+
+import keras
+
+from showcase import checkpoints, training
+from showcase.errors import ShowcaseError
+from showcase.resumable import earlier_epochs, warm_start_card
+from showcase.vqa import model as networks
+from showcase.vqa import sort_of_clevr
+from showcase.vqa.batches import training_batches
+from showcase.vqa.presets import ModelSettings, VQATrainConfig
+from showcase.vqa.scoring import score
+
+DEMO = "vqa"
+PAPERS = {
+    "relation_network": "A simple neural network module for relational reasoning (Santoro et al. "
+    "2017)",
+    "cnn_mlp": "CNN+MLP baseline of Santoro et al. 2017",
+    "cnn_lstm": "VQA: Visual Question Answering (Antol et al. 2015), LSTM Q + I",
+    "blind": "Question-only baseline (Antol et al. 2015's 'LSTM Q' idea, on the encoded question)",
+}
+TRAIN_CONFIG = VQATrainConfig
+
+
+def build(settings: ModelSettings) -> keras.Model:
+    if settings.architecture == "relation_network":
+        return networks.build_relation_network(settings.units or 128)
+    if settings.architecture == "cnn_mlp":
+        return networks.build_cnn_mlp()
+    if settings.architecture == "cnn_lstm":
+        return networks.build_cnn_lstm(len(sort_of_clevr.WORDS) + 2, sort_of_clevr.QUESTION_WORDS)
+    if settings.architecture == "blind":
+        return networks.build_blind()
+    raise ShowcaseError(f"unknown architecture {settings.architecture!r}")
+
+
+def learning_rate_schedule(settings: ModelSettings, steps_per_epoch: int):
+    """Warm-up from a tenth of the peak rate, then a cosine decay to zero at the last epoch."""
+    warmup = int(settings.warmup_epochs * steps_per_epoch)
+    total = settings.epochs * steps_per_epoch
+    return keras.optimizers.schedules.CosineDecay(
+        settings.learning_rate / 10,
+        decay_steps=max(total - warmup, 1),
+        warmup_target=settings.learning_rate,
+        warmup_steps=warmup,
+    )
+
+
+class KeepBest(keras.callbacks.Callback):
+    """After each epoch: score the validation scenes, keep the best weights, log the curve, and
+    stop once ``max_seconds`` have passed (0: never)."""
+
+    def __init__(self, validation, max_seconds: float, log):
+        super().__init__()
+        self.validation = validation
+        self.max_seconds = max_seconds
+        self.log = log
+        self.started = time.perf_counter()
+        self.best_weights = None
+        self.best = -1.0
+        self.best_epoch = 0
+        self.epochs: list[dict] = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        scores = score(self.model, self.validation)
+        row = {
+            "epoch": epoch + 1,
+            "loss": round(float((logs or {}).get("loss", math.nan)), 4),
+            "validation_non_relational": scores["non_relational"],
+            "validation_relational": scores["relational"],
+            "validation_overall": scores["overall"],
+            "minutes": round((time.perf_counter() - self.started) / 60, 1),
+        }
+        self.epochs.append(row)
+        self.log(
+            f"epoch {row['epoch']}: loss {row['loss']}, validation non-relational "
+            f"{row['validation_non_relational']:.3f}, relational {row['validation_relational']:.3f}"
+            f" ({row['minutes']} min)"
+        )
+        if scores["overall"] > self.best:
+            self.best, self.best_epoch = scores["overall"], epoch + 1
+            self.best_weights = self.model.get_weights()
+        if self.max_seconds and time.perf_counter() - self.started > self.max_seconds:
+            self.log(f"stopping: --max-minutes {self.max_seconds / 60:g} passed")
+            self.model.stop_training = True
+
+
+def _curves(epochs: list[dict]) -> dict:
+    x = [row["epoch"] for row in epochs]
+    return {
+        "validation accuracy, relational questions": {
+            "x": x,
+            "y": [row["validation_relational"] for row in epochs],
+            "x_label": "epoch",
+            "y_label": "accuracy",
+        },
+        "validation accuracy, non-relational questions": {
+            "x": x,
+            "y": [row["validation_non_relational"] for row in epochs],
+            "x_label": "epoch",
+            "y_label": "accuracy",
+        },
+        "training loss": {
+            "x": x,
+            "y": [row["loss"] for row in epochs],
+            "x_label": "epoch",
+            "y_label": "cross-entropy",
+        },
+    }
+
+
+def _warm_model(config: VQATrainConfig):
+    earlier = warm_start_card(config.warm_start)
+    if earlier is None:
+        return None, None
+    if earlier.hyperparameters.get("model") != config.model:
+        raise ShowcaseError(
+            f"{config.warm_start} is the model {earlier.hyperparameters.get('model')!r}, "
+            f"not {config.model!r}"
+        )
+    return checkpoints.load_model(Path(config.warm_start), DEMO), earlier
+
+
+def _log(config: VQATrainConfig):
+    return print if config.verbose else (lambda line: None)
+
+
+def train(config: VQATrainConfig) -> Path:
+    settings = config.settings()
+    if min(config.scenes, config.validation_scenes, config.test_scenes) < 1:
+        raise ShowcaseError("--scenes, --validation-scenes and --test-scenes must be at least 1")
+    training.prepare(config)
+    keras.utils.set_random_seed(config.seed)
+    log = _log(config)
+    name = config.name or config.model
+    warm, earlier = _warm_model(config)
+    train_data = sort_of_clevr.train_set(config.scenes)
+    validation = sort_of_clevr.validation_set(config.validation_scenes)
+    test = sort_of_clevr.test_set(config.test_scenes)
+    batch_size = min(settings.batch_size, len(train_data))
+    steps_per_epoch = max(len(train_data) // batch_size, 1)
+    log(
+        f"{config.model}: {len(train_data):,} training questions on {config.scenes:,} scenes, "
+        f"{steps_per_epoch:,} steps per epoch"
+    )
+    with training.training_session(DEMO, config) as session:
+        with session.scope():
+            network = warm or build(settings)
+            network.compile(
+                optimizer=keras.optimizers.Adam(learning_rate_schedule(settings, steps_per_epoch)),
+                loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                jit_compile=config.jit_compile,
+            )
+            keep = KeepBest(validation, config.max_minutes * 60, log)
+            started = time.perf_counter()
+            network.fit(
+                training_batches(network, train_data, batch_size, config.seed),
+                steps_per_epoch=steps_per_epoch,
+                epochs=settings.epochs,
+                verbose=config.verbose,
+                callbacks=[keep],
+                shuffle=False,  # the pipeline reshuffles every epoch
+            )
+            training_time = time.perf_counter() - started
+    network.set_weights(keep.best_weights)
+    shipped = training.inference_copy(network, lambda: build(settings))
+    measured = score(shipped, test)
+    seconds_before = earlier.training_time_s if earlier else 0.0
+    epochs_before = earlier_epochs(earlier)
+    card = session.card(
+        name,
+        paper=PAPERS[config.model],
+        dataset={
+            "train": f"Sort-of-CLEVR, {config.scenes:,} scenes ({len(train_data):,} questions), "
+            f"seeds from {sort_of_clevr.TRAIN_SEEDS.start}",
+            "validation": f"{config.validation_scenes} scenes from seed "
+            f"{sort_of_clevr.VALIDATION_SEEDS.start} (best epoch)",
+            "held_out": f"{len(test.seeds):,} scenes ({len(test):,} questions) from seed "
+            f"{sort_of_clevr.TEST_SEED_START}",
+        },
+        metric={
+            "name": "accuracy on held-out questions",
+            "unit": "fraction",
+            "split": f"Sort-of-CLEVR test, {len(test.seeds):,} scenes ({len(test):,} questions)",
+            "value": measured["overall"],
+            **{key: value for key, value in measured.items() if key != "overall"},
+            "scenes": len(test.seeds),
+        },
+        notes=f"Best of {len(keep.epochs)} epochs by validation accuracy (epoch "
+        f"{keep.best_epoch}).",
+        evaluate_command=f"showcase evaluate vqa --checkpoint {name}.keras --json",
+        training_time_s=training_time + seconds_before,
+        leave_out=("name", "warm_start", "epochs", "learning_rate"),
+        settings=dataclasses.asdict(settings),
+        epochs_run=len(keep.epochs) + epochs_before,
+        best_epoch=keep.best_epoch + epochs_before,
+        epochs_log=keep.epochs,
+        warm_start=(
+            {"from": Path(config.warm_start).name, "epochs": epochs_before}
+            if config.warm_start
+            else None
+        ),
+    )
+    card.curves = _curves(keep.epochs)
+    log(
+        f"held-out: non-relational {measured['non_relational']:.3f}, relational "
+        f"{measured['relational']:.3f}"
+    )
+    return session.save(shipped, card)

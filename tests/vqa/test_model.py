@@ -1,0 +1,121 @@
+"""The four networks: shapes, the Relation Network's pairs, saving, and learning."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from showcase.vqa import model as networks
+from showcase.vqa import sort_of_clevr
+from showcase.vqa.batches import inputs_for, training_batches
+from showcase.vqa.presets import MODELS
+from showcase.vqa.train import build
+
+pytestmark = pytest.mark.xdist_group("vqa_models")
+
+
+@pytest.fixture(scope="module")
+def tiny_set():
+    return sort_of_clevr.question_set(range(4))
+
+
+def test_grid_cells_become_objects_with_their_coordinates():
+    features = np.arange(2 * 5 * 5 * 3, dtype="float32").reshape(2, 5, 5, 3)
+    objects = np.asarray(networks.GridObjects()(features))
+    assert objects.shape == (2, 25, 5)
+    assert np.array_equal(objects[:, :, :3], features.reshape(2, 25, 3))
+    # Row-major cells: cell 1 is one step right of cell 0, cell 5 one step down.
+    assert objects[0, 0, 3:].tolist() == [-1.0, -1.0]
+    assert objects[0, 1, 3:].tolist() == [-0.5, -1.0]
+    assert objects[0, 5, 3:].tolist() == [-1.0, -0.5]
+    assert objects[1, 24, 3:].tolist() == [1.0, 1.0]
+
+
+def test_the_factorised_first_layer_is_g_on_every_concatenated_pair():
+    rng = np.random.default_rng(0)
+    objects = rng.standard_normal((2, 4, 6)).astype("float32")
+    question = rng.standard_normal((2, 11)).astype("float32")
+    module = networks.RelationModule(units=8, depth=2)
+    pooled = np.asarray(module([objects, question]))
+    pairs = np.asarray(module.pair_features(objects, question))
+    assert pairs.shape == (2, 4, 4, 8)  # every ordered pair, (o_i, o_i) included
+
+    kernel = np.concatenate(
+        [
+            np.asarray(module.first_object.kernel),
+            np.asarray(module.second_object.kernel),
+            np.asarray(module.question.kernel),
+        ]
+    )
+    second = module.deeper[0]
+    for b in range(2):
+        for i in range(4):
+            for j in range(4):
+                joined = np.concatenate([objects[b, i], objects[b, j], question[b]])
+                hidden = np.maximum(joined @ kernel + np.asarray(module.question.bias), 0)
+                expected = np.maximum(
+                    hidden @ np.asarray(second.kernel) + np.asarray(second.bias), 0
+                )
+                np.testing.assert_allclose(pairs[b, i, j], expected, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(pooled, pairs.mean(axis=(1, 2)), rtol=1e-5)
+
+
+def test_the_relation_network_sees_625_pairs_of_26_dimensional_objects():
+    model = networks.build_relation_network()
+    assert model.get_layer("objects").output.shape[1:] == (25, networks.STEM_FILTERS + 2)
+    small = networks.build_relation_network(grid_side=4)
+    assert small.get_layer("objects").output.shape[1] == 16
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_every_model_answers_with_twelve_logits(name, tiny_set):
+    model = build(MODELS[name])
+    inputs = inputs_for(model, tiny_set.images[tiny_set.image_index[:5]], tiny_set.questions[:5],
+                        tiny_set.texts[:5])  # fmt: skip
+    assert np.asarray(model(inputs)).shape == (5, len(sort_of_clevr.ANSWERS))
+    assert ("image" in inputs) == (name != "blind")
+    assert ("question_words" in inputs) == (name == "cnn_lstm")
+
+
+@pytest.mark.parametrize("name", ["relation_network", "cnn_lstm"])
+def test_checkpoints_load_with_safe_mode_and_answer_the_same(name, tiny_set, tmp_path):
+    model = build(MODELS[name])
+    inputs = inputs_for(model, tiny_set.images[tiny_set.image_index[:3]], tiny_set.questions[:3],
+                        tiny_set.texts[:3])  # fmt: skip
+    path = tmp_path / f"{name}.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path, safe_mode=True)
+    np.testing.assert_allclose(np.asarray(loaded(inputs)), np.asarray(model(inputs)), atol=1e-5)
+
+
+def test_a_few_steps_lower_the_relation_networks_loss(tiny_set):
+    keras.utils.set_random_seed(0)
+    model = build(MODELS["relation_network"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-3),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    batches = training_batches(model, tiny_set, 40, seed=0)
+    features, answers = next(iter(batches))
+    before = float(model.evaluate(features, answers, verbose=0))
+    model.fit(batches, steps_per_epoch=30, epochs=1, verbose=0)
+    after = float(model.evaluate(features, answers, verbose=0))
+    assert after < before * 0.8, (before, after)
+
+
+def test_batches_pair_each_question_with_its_own_scene(tiny_set):
+    model = build(MODELS["cnn_mlp"])
+    features, answers = next(iter(training_batches(model, tiny_set, 16, seed=1)))
+    for image, question, answer in zip(
+        np.asarray(features["image"]),
+        np.asarray(features["question"]),
+        np.asarray(answers),
+        strict=True,
+    ):
+        scene_index = next(
+            index for index, pixels in enumerate(tiny_set.images) if np.array_equal(pixels, image)
+        )
+        scene = sort_of_clevr.make_scene(int(tiny_set.seeds[scene_index]))
+        asked = sort_of_clevr.decode_question(question)
+        assert sort_of_clevr.ANSWERS[answer] == scene.answer(asked)
