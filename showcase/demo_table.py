@@ -31,6 +31,8 @@ WHAT_IT_DOES = {
     "tts": "reads English text aloud, with its alignment and spectrogram",
     "rl": "agents that learnt by trial and error play CartPole, Pendulum and Breakout; play "
     "Connect Four against AlphaZero",
+    "vqa": "answers questions about a scene of shapes; a Relation Network beside CNN and "
+    "question-only baselines, with the object pairs it used",
     "lessons": "the lecture's ideas computed live: running mean, overfitting and dropout, "
     "vanishing gradients, convolution, feature maps, RNN vs LSTM memory",
 }

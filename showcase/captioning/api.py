@@ -1,8 +1,9 @@
 """The import API: ``Captioner.from_pretrained().caption(image, beam_size=3)``.
 
 Names imported ``as`` themselves below are re-exported: they are what the demo's UI
-(apps/captioning.py) and other importers use, since the UI imports from showcase only this module
-and showcase.apps.common (tests/platform/test_layering.py).
+(apps/captioning.py) and other importers use (the vqa demo draws Sort-of-CLEVR with the scene
+classes), since a UI or another demo imports from showcase only this module and
+showcase.apps.common (tests/platform/test_layering.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import tensorflow as tf
 from PIL import Image
 
 from showcase.beam_search import Beam, beam_search, greedy, traced_step
+from showcase.captioning.scenes import COLOURS as COLOURS
+from showcase.captioning.scenes import Scene as Scene
+from showcase.captioning.scenes import SceneObject as SceneObject
 from showcase.captioning.scenes import make_scene as make_scene
 from showcase.captioning.vocabulary import END_ID, START_ID, Vocabulary
 from showcase.errors import InputError

@@ -3,9 +3,9 @@ about them, and exact answers.
 
 Scenes
     Six objects on a white ``CANVAS`` x ``CANVAS`` image (75 pixels, as in the paper), one of each
-    colour of the captioning demo's palette (:data:`showcase.captioning.scenes.COLOURS`), each a
+    colour of the captioning demo's palette (``showcase.captioning.api.COLOURS``), each a
     square or a circle of one size (:data:`RADIUS`). Objects are drawn with the captioning demo's
-    renderer (its :class:`~showcase.captioning.scenes.Scene`); only the layout rule is new here.
+    renderer (its ``Scene``); only the layout rule is new here.
     Objects never overlap, and layouts where "the closest" or "the furthest" object would be a
     tie are drawn again, so every question has exactly one answer.
 
@@ -36,7 +36,7 @@ import re
 
 import numpy as np
 
-from showcase.captioning.scenes import COLOURS, Scene, SceneObject
+from showcase.captioning.api import COLOURS, Scene, SceneObject
 from showcase.errors import InputError
 
 CANVAS = 75

@@ -286,7 +286,8 @@ def browser():
 
 @pytest.fixture(scope="module")
 def hub_page(browser, hub):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    # Wide enough for every demo's tab: narrower windows fold the last ones into "More tabs".
+    page = browser.new_page(viewport={"width": 1920, "height": 1000})
     page.set_default_timeout(UI_TIMEOUT_MS)
     watched = HubPage(page)
 

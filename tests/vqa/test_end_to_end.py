@@ -74,7 +74,9 @@ def test_the_api_answers_scenes_text_and_encodings(trained):
     assert abs(sum(by_text.probabilities.values()) - 1) < 1e-4
     assert by_text.confidence == max(by_text.probabilities.values())
     many = network.answer_many([scene, scene], ["What shape is the red object?", question])
-    assert many == [by_text, by_text]
+    # A batch of two may differ from a batch of one in the last bits of a float.
+    assert [answer.text for answer in many] == [by_text.text] * 2
+    assert [answer.confidence for answer in many] == pytest.approx([by_text.confidence] * 2)
 
     answer, weights = network.pair_weights(scene, question)
     assert answer == by_text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from showcase.captioning.scenes import COLOURS
+from showcase.captioning.api import COLOURS
 from showcase.errors import InputError
 from showcase.vqa import sort_of_clevr
 from showcase.vqa.sort_of_clevr import (
