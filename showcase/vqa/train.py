@@ -54,11 +54,12 @@ def learning_rate_schedule(settings: ModelSettings, steps_per_epoch: int):
 
 
 class KeepBest(keras.callbacks.Callback):
-    """After each epoch: score the validation scenes, keep the best weights, log the curve, and
-    stop once ``max_seconds`` have passed (0: never)."""
+    """After each epoch: recompute the batch-norm statistics, score the validation scenes, keep
+    the best weights, log the curve, and stop once ``max_seconds`` have passed (0: never)."""
 
-    def __init__(self, validation, max_seconds: float, log):
+    def __init__(self, train_images, validation, max_seconds: float, log):
         super().__init__()
+        self.train_images = train_images
         self.validation = validation
         self.max_seconds = max_seconds
         self.log = log
@@ -69,6 +70,7 @@ class KeepBest(keras.callbacks.Callback):
         self.epochs: list[dict] = []
 
     def on_epoch_end(self, epoch, logs=None):
+        networks.recalibrate_batch_norm(self.model, self.train_images, seed=epoch)
         scores = score(self.model, self.validation)
         row = {
             "epoch": epoch + 1,
@@ -158,7 +160,7 @@ def train(config: VQATrainConfig) -> Path:
                 loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                 jit_compile=config.jit_compile,
             )
-            keep = KeepBest(validation, config.max_minutes * 60, log)
+            keep = KeepBest(train_data.images, validation, config.max_minutes * 60, log)
             started = time.perf_counter()
             network.fit(
                 training_batches(network, train_data, batch_size, config.seed),

@@ -119,3 +119,18 @@ def test_batches_pair_each_question_with_its_own_scene(tiny_set):
         scene = sort_of_clevr.make_scene(int(tiny_set.seeds[scene_index]))
         asked = sort_of_clevr.decode_question(question)
         assert sort_of_clevr.ANSWERS[answer] == scene.answer(asked)
+
+
+def test_recalibrated_batch_norm_answers_in_inference_as_in_training(tiny_set):
+    model = networks.build_relation_network()
+    encoder = model.get_layer("cnn")
+    images = tiny_set.images
+    assert not np.allclose(encoder(images, training=False), encoder(images, training=True))
+    # Every batch is all the images, so the recomputed statistics are exactly theirs.
+    networks.recalibrate_batch_norm(model, images, batches=3, batch_size=len(images))
+    np.testing.assert_allclose(
+        encoder(images, training=False), encoder(images, training=True), rtol=1e-3, atol=1e-3
+    )
+    norm = encoder.get_layer("norm1")
+    assert norm.momentum == 0.99  # restored
+    networks.recalibrate_batch_norm(networks.build_blind(), images)  # no encoder: nothing to do
