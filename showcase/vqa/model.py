@@ -20,8 +20,8 @@ Changed from the paper, to train on two CPU cores:
   per object and broadcast over the pairs, which is the same function at 1/25 of the cost;
 - ``g`` has 3 layers of 128 units instead of 4 of 256 (a pair costs about a sixth), and ``f`` the
   paper's 256, 256 (with dropout 0.5) and the answer layer;
-- the pairs' outputs are averaged rather than summed (a constant factor of 1/625, which keeps the
-  first steps stable);
+- the pairs' outputs are averaged rather than summed (a constant factor of 1/625): with the sum the
+  loss began near 80 and the network stayed at the blind model's accuracy for two epochs;
 - batch norm's moving statistics are recomputed from training batches under the final weights
   before every validation and before saving (:func:`recalibrate_batch_norm`): the moving averages
   lag weights that change quickly, and with them the network answered far worse in inference mode
@@ -68,7 +68,7 @@ class GridObjects(layers.Layer):
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
 class RelationModule(layers.Layer):
-    """g(o_i, o_j, q) over all ordered pairs (i, j), pooled: the Relation Network's core.
+    """g(o_i, o_j, q) over all ordered pairs (i, j), averaged: the Relation Network's core.
 
     ``g`` is ``depth`` ReLU layers of ``units``; its first layer is factorised (see the module
     docstring), so the pairs are formed after one matrix product per object, not per pair.
@@ -108,8 +108,9 @@ class RelationModule(layers.Layer):
 
     def call(self, inputs):
         objects, question = inputs
-        # The mean, not the paper's sum: the same function up to the constant factor 1/pairs,
-        # but f's input starts at the scale of one pair (with the sum the loss began near 80).
+        # The mean, not the paper's sum: the same function up to the constant factor 1/pairs.
+        # With the sum the loss began near 80, and two epochs later the network was still at the
+        # blind model's accuracy, where the mean had reached 55% / 70% after one.
         return ops.mean(self.pair_features(objects, question), axis=(1, 2))
 
     def compute_output_shape(self, input_shape):

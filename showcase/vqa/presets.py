@@ -27,7 +27,7 @@ class ModelSettings:
 MODELS: dict[str, ModelSettings] = {
     "relation_network": ModelSettings("relation_network", epochs=12, learning_rate=5e-4),
     "cnn_mlp": ModelSettings("cnn_mlp", epochs=4, learning_rate=5e-4),
-    "cnn_lstm": ModelSettings("cnn_lstm", epochs=4, learning_rate=5e-4),
+    "cnn_lstm": ModelSettings("cnn_lstm", epochs=2, learning_rate=5e-4),
     "blind": ModelSettings("blind", epochs=2, learning_rate=1e-3),
 }
 MODEL_NAMES = tuple(MODELS)
