@@ -24,11 +24,11 @@ from showcase.apps.common import (
 from showcase.vqa.api import (
     CANVAS,
     QUESTION_TYPES,
-    CheckpointError,
     QuestionAnswerer,
     RelationNetwork,
     SortOfClevr,
     check_seed,
+    load_installed,
 )
 
 DEMO = demo_entry("vqa")
@@ -44,17 +44,6 @@ QUESTION_CHOICES = [question.english() for question in SortOfClevr.every_questio
 # Four small networks answer one question each: a request takes tens of milliseconds.
 CONCURRENCY_LIMIT = 4
 TABLE_HEADERS = ["model", "answer", "confidence", "right?"]
-
-
-def _load(checkpoint) -> dict[str, QuestionAnswerer]:
-    found = QuestionAnswerer.available(checkpoint)
-    if not found:
-        raise CheckpointError("No vqa model is installed; train one with `showcase train vqa`.")
-    models = {}
-    for name, path in found.items():
-        loader = RelationNetwork if name.startswith("relation_network") else QuestionAnswerer
-        models[name] = loader.load(path).warm_up()
-    return models
 
 
 def _enlarge(pixels: np.ndarray) -> Image.Image:
@@ -128,7 +117,7 @@ def cards_table(checkpoint) -> list[list]:
 
 def render(checkpoint: str | None = None) -> Lazy:
     """Add the VQA UI to the current Blocks; returns its lazily loaded networks."""
-    models = Lazy(lambda: _load(checkpoint))
+    models = Lazy(lambda: load_installed(checkpoint))
 
     def ask(seed, choice, typed):
         seed = check_seed(seed)

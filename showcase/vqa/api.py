@@ -247,3 +247,17 @@ class RelationNetwork(QuestionAnswerer):
         size = CANVAS / self.grid_side
         row, column = divmod(int(cell), self.grid_side)
         return ((column + 0.5) * size, (row + 0.5) * size)
+
+
+def load_installed(checkpoint=None) -> dict[str, QuestionAnswerer]:
+    """Every installed network by name, warmed up; Relation Networks as :class:`RelationNetwork`
+    (they also draw their pairs). A CheckpointError when there is none."""
+    found = QuestionAnswerer.available(checkpoint)
+    if not found:
+        raise CheckpointError("No vqa model is installed; train one with `showcase train vqa`.")
+    return {
+        name: (RelationNetwork if name.startswith(DEFAULT_CHECKPOINT) else QuestionAnswerer)
+        .load(path)
+        .warm_up()
+        for name, path in found.items()
+    }

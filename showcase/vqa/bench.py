@@ -18,7 +18,7 @@ import tensorflow as tf
 
 from showcase.bench import Case
 from showcase.vqa import model as networks
-from showcase.vqa.api import QuestionAnswerer, RelationNetwork, SortOfClevr
+from showcase.vqa.api import QuestionAnswerer, RelationNetwork, SortOfClevr, load_installed
 from showcase.vqa.batches import inputs_for
 from showcase.vqa.sort_of_clevr import question_set
 
@@ -28,11 +28,7 @@ TIMED_STEPS = 30
 
 
 def load(checkpoint=None) -> dict[str, QuestionAnswerer]:
-    models = {}
-    for name, path in QuestionAnswerer.available(checkpoint).items():
-        loader = RelationNetwork if name.startswith("relation_network") else QuestionAnswerer
-        models[name] = loader.load(path).warm_up()
-    return models
+    return load_installed(checkpoint)
 
 
 def bench_cases(models: dict) -> dict:
