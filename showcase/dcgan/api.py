@@ -1,4 +1,5 @@
-"""The import API: ``DigitGenerator.from_pretrained().generate(digits=[3, 7], seed=0)``.
+"""The import API: ``DigitGenerator.from_pretrained().generate(digits=[3, 7], seed=0)``, and
+``DigitGenerator.from_pretrained("began")`` for the BEGAN generator.
 
 Names imported ``as`` themselves below are re-exported: they are what the demo's UI
 (apps/dcgan.py) and other importers use, since the UI imports from showcase only this module
@@ -89,7 +90,8 @@ def slerp(start: np.ndarray, end: np.ndarray, steps: int) -> np.ndarray:
 
 
 class DigitGenerator(Pretrained):
-    """A trained (class-conditional) DCGAN generator.
+    """A trained (class-conditional) digit generator: the DCGAN (the default) or BEGAN
+    (``DigitGenerator.from_pretrained("began")``); both draw 28 x 28 digits from (noise, digit).
 
     ``generate`` and ``interpolate`` return uint8 arrays, (count, 28, 28) for MNIST digits
     ((count, h, w, 3) for a colour model); :func:`showcase.dcgan.model.grid` tiles them.

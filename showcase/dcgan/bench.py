@@ -3,15 +3,17 @@
 Latency: drawing an 8x8 grid (the UI's default), a 16x16 grid (its cap), one digit, and a
 10-step interpolation.
 
-Comparison: training throughput (images per second) of this project's DCGAN against the keras-io
-recipe "GAN overriding Model.train_step" (fchollet, 2019; ``dcgan_overriding_train_step``) rebuilt
-for the same 28x28x1 digits with the same batch size, timed back to back on the same machine.
+Comparison, for the DCGAN: training throughput (images per second) of this project's DCGAN
+against the keras-io recipe "GAN overriding Model.train_step" (fchollet, 2019;
+``dcgan_overriding_train_step``) rebuilt for the same 28x28x1 digits with the same batch size,
+timed back to back on the same machine.
 That recipe's networks: a generator Dense(7*7*128) + LeakyReLU, two 4x4 stride-2 transposed
 convolutions of 128 channels with LeakyReLU and a 7x7 sigmoid convolution, latent size 128; a
 discriminator of two 3x3 stride-2 convolutions (64, 128) with LeakyReLU, global max pooling and
 one logit; Adam 3e-4; the discriminator sees real and fake images in one concatenated batch with
 noisy labels. Both train on the same batches: digits drawn by the shipped generator (throughput
-does not depend on what the pixels show, and the bench needs no dataset).
+does not depend on what the pixels show, and the bench needs no dataset). For a BEGAN checkpoint:
+its training throughput against the DCGAN's, on the same batches.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from showcase.dcgan import DigitGenerator
+from showcase.dcgan import DigitGenerator, began
 from showcase.dcgan.model import ConditionalGAN, build_discriminator, build_generator, upsamplings
 
 BATCH_SIZE = 64
@@ -46,6 +48,8 @@ def bench_cases(generator):
 
 
 def comparisons(generator):
+    if is_began(generator):
+        return [began_throughput(generator)]
     return [training_throughput(generator)]
 
 
@@ -125,6 +129,48 @@ def _ours(generator):
     )
     gan.compile()
     return gan
+
+
+def is_began(generator) -> bool:
+    return any(layer.name == "to_28" for layer in generator.model.layers)
+
+
+def _began(generator):
+    """A fresh BEGAN pair of the shipped generator's size (filters read from its projection)."""
+    filters = generator.model.get_layer("generator_project").units // began.BASE_SIDE**2
+    gan = began.BoundaryEquilibriumGAN(
+        began.build_generator(generator.noise_dim, generator.classes, filters),
+        began.build_discriminator(generator.classes, filters),
+        noise_dim=generator.noise_dim,
+    )
+    gan.compile()
+    return gan
+
+
+def began_throughput(generator) -> dict:
+    """BEGAN's training images per second against the DCGAN's at its shipped width (64), on
+    the same batches: what "the same wall time" buys each."""
+    digits = generator.generate(None, seed=0, count=256)
+    images = np.resize(digits, (DATA_IMAGES, 28, 28))[..., None].astype("float32") / 127.5 - 1
+    labels = np.resize(np.arange(10), DATA_IMAGES).astype("int32")
+    batches = tf.data.Dataset.from_tensor_slices((images, labels)).batch(BATCH_SIZE)
+    ours = _images_per_second(
+        _began(generator),
+        batches.map(lambda digits, labels: (began.pad_to_train_side(digits), labels)),
+    )
+    dcgan = ConditionalGAN(build_generator(), build_discriminator(), noise_dim=100)
+    dcgan.compile()
+    reference = _images_per_second(dcgan, batches)
+    return {
+        "comparison": "BEGAN training throughput vs the project's DCGAN",
+        "checkpoint": str(generator.path),
+        "batch_size": BATCH_SIZE,
+        "timed_steps": TIMED_STEPS,
+        "began_images_per_s": round(ours, 1),
+        "dcgan_images_per_s": round(reference, 1),
+        "summary": f"training throughput, batch {BATCH_SIZE}: BEGAN {ours:.0f} images/s, "
+        f"DCGAN {reference:.0f} images/s",
+    }
 
 
 def _images_per_second(gan, dataset) -> float:

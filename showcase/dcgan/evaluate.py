@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from showcase.dcgan.api import DigitGenerator, digit_classifier
+from showcase.dcgan.api import DEMO, DigitGenerator, digit_classifier
 from showcase.dcgan.data import load_splits, to_unit_range
 from showcase.dcgan.digit_classifier import logits_and_features
 from showcase.dcgan.model import classes_of
-from showcase.errors import DataError
+from showcase.errors import CheckpointError, DataError
 from showcase.training import evaluation_row
 
 PER_CLASS = 200
@@ -104,17 +104,8 @@ def score_generator(generator, classifier, train, held_out, per_class: int = PER
     }
 
 
-def evaluate(checkpoint: str | None = None, data: str | None = None) -> dict:
-    """Recompute the card's figures on the held-out split of ``data`` (default: MNIST test)."""
-    generator = DigitGenerator.from_pretrained(checkpoint=checkpoint)
-    if not generator.is_digit_model:
-        raise DataError(
-            f"{generator.path.name} draws {generator.image_shape} pictures without digit classes; "
-            "the evaluation judges 28x28 MNIST digit generators only"
-        )
-    train, held_out = load_splits(data)
-    if held_out is None:
-        raise DataError(f"--data {data}: the evaluation needs MNIST digits with labels")
+def evaluate_generator(generator: DigitGenerator, train, held_out) -> dict:
+    """One generator's figures as ``showcase evaluate`` prints them, next to its card's."""
     scores = score_generator(generator.model, digit_classifier(generator.path), train, held_out)
     card_metric = generator.card.metric if generator.card else {}
     return evaluation_row(
@@ -125,3 +116,35 @@ def evaluate(checkpoint: str | None = None, data: str | None = None) -> dict:
         **scores,
         card_frechet_distance=card_metric.get("frechet_distance"),
     )
+
+
+def evaluate(checkpoint: str | None = None, data: str | None = None) -> dict:
+    """Recompute the cards' figures on the held-out split of ``data`` (default: MNIST test) for
+    every installed digit generator (DCGAN, BEGAN...), or the one ``checkpoint`` names.
+
+    Generators of pictures without digit classes are skipped; if nothing else is left, that is
+    an error.
+    """
+    found = DigitGenerator.available(checkpoint)
+    if not found:
+        raise CheckpointError(f"no {DEMO} checkpoint found; train one with `showcase train {DEMO}`")
+    generators = [DigitGenerator.load(path) for path in found.values()]
+    digit_models = [generator for generator in generators if generator.is_digit_model]
+    if not digit_models:
+        generator = generators[0]
+        raise DataError(
+            f"{generator.path.name} draws {generator.image_shape} pictures without digit classes; "
+            "the evaluation judges 28x28 MNIST digit generators only"
+        )
+    train, held_out = load_splits(data)
+    if held_out is None:
+        raise DataError(f"--data {data}: the evaluation needs MNIST digits with labels")
+    rows = [evaluate_generator(generator, train, held_out) for generator in digit_models]
+    return rows[0] if len(rows) == 1 else {"demo": DEMO, "results": rows}
+
+
+def describe(row: dict) -> list[str]:
+    return [
+        f"Frechet distance {row['frechet_distance']} (real vs real "
+        f"{row['frechet_real_vs_real']}), lowest diversity ratio {row['diversity_min']}"
+    ]
