@@ -34,9 +34,24 @@ def test_shipped_card_is_complete(shipped):
 
 def test_shipped_card_is_reproduced_when_mnist_is_present(shared_data, shipped):
     mnist = shared_dataset(shared_data, "mnist_t10k")
-    result = evaluate(None, str(mnist))
+    evaluated = evaluate(None, str(mnist))
+    rows = {row["name"]: row for row in evaluated.get("results", [evaluated])}
+    for row in rows.values():
+        assert row["value"] == row["card_value"], row["name"]
+        assert row["frechet_distance"] == pytest.approx(row["card_frechet_distance"], 0.01)
+    result = rows["mnist_digits"]
     assert result["value"] == shipped.card.metric["value"]
     assert result["frechet_distance"] == pytest.approx(
         shipped.card.metric["frechet_distance"], 0.01
     )
     assert result["diversity_passes"]
+
+
+def test_shipped_began_had_the_dcgans_wall_time_and_logs_its_controller(shipped):
+    began = DigitGenerator.from_pretrained("began")
+    card = began.card
+    assert began.is_digit_model and began.generate([3], seed=0).shape == (1, 28, 28)
+    assert abs(card.training_time_s - shipped.card.training_time_s) < 60
+    assert card.hyperparameters["model"] == "began" and card.metric["frechet_distance"] > 0
+    k_curve = card.curves["BEGAN equilibrium controller k_t"]["y"]
+    assert len(k_curve) > 100 and all(0.0 <= k <= 1.0 for k in k_curve)
