@@ -154,6 +154,10 @@ def _began_batches(train, batch_size: int, seed: int):
 
 
 def train(config: DCGANTrainConfig) -> Path:
+    if not 0.0 < config.gamma <= 1.0:
+        raise ShowcaseError(f"--gamma must be in (0, 1], not {config.gamma:g}")
+    if not 0.0 <= config.lambda_k <= 1.0 or config.max_minutes < 0:
+        raise ShowcaseError("--lambda-k must be in [0, 1] and --max-minutes at least 0")
     training.prepare(config)
     keras.utils.set_random_seed(config.seed)
     settings = config.resolved()

@@ -170,3 +170,14 @@ def test_began_refuses_pictures_without_digit_classes(tmp_path):
         Image.fromarray(np.full((8, 8, 3), index * 50, np.uint8)).save(tmp_path / f"{index}.png")
     with pytest.raises(ShowcaseError, match="BEGAN trains on MNIST digits only"):
         train(DCGANTrainConfig(data=str(tmp_path), model="began", out=str(tmp_path / "o")))
+
+
+@pytest.mark.parametrize(
+    "option", [{"gamma": 0.0}, {"gamma": 1.5}, {"lambda_k": -0.1}, {"max_minutes": -1.0}]
+)
+def test_out_of_range_began_options_get_a_one_line_error(tmp_path, option):
+    from showcase.dcgan.train import DCGANTrainConfig, train
+
+    config = DCGANTrainConfig(model="began", out=str(tmp_path), **option)
+    with pytest.raises(ShowcaseError, match="--gamma|--lambda-k"):
+        train(config)
