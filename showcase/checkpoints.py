@@ -48,6 +48,15 @@ def card_path_for(model_path: Path) -> Path:
     return model_path.with_name(model_path.name.removesuffix(".keras") + CARD_SUFFIX)
 
 
+# Models a checkpoint uses beside itself (a progressive GAN's earlier stages) live in a folder
+# named after it, ``<name>_stages/``; it travels with the checkpoint (package, Space).
+COMPANION_SUFFIX = "_stages"
+
+
+def companion_folder(model_path: Path) -> Path:
+    return model_path.with_name(model_path.name.removesuffix(".keras") + COMPANION_SUFFIX)
+
+
 @dataclasses.dataclass
 class ModelCard:
     """What a checkpoint is, how it was made, and the score ``showcase evaluate`` reproduces."""

@@ -23,8 +23,8 @@ class Demo:
     bench: str  # module with load(checkpoint) -> object and bench_cases(object) -> {case: call}
     # The checkpoints the package ships, the default first; () when the demo needs none.
     checkpoint_names: tuple[str, ...] = ()
-    # Module that registers the demo's Keras layers, imported before one of its checkpoints loads.
-    layers: str | None = None
+    # Modules that register the demo's Keras layers, imported before one of its checkpoints loads.
+    layers: str | tuple[str, ...] | None = None
     # Module with train(config) -> checkpoint path.
     training: str | None = None
     # Module with TRAIN_CONFIG, the demo's showcase.training.TrainConfig whose defaults are the
@@ -51,9 +51,10 @@ class Demo:
         return importlib.import_module(self.training)
 
     def register_layers(self) -> None:
-        """Import the module that registers the demo's serialisable layers (once; cheap after)."""
-        if self.layers is not None:
-            importlib.import_module(self.layers)
+        """Import the modules that register the demo's serialisable layers (once; cheap after)."""
+        modules = (self.layers,) if isinstance(self.layers, str) else self.layers or ()
+        for module in modules:
+            importlib.import_module(module)
 
     def train_config(self) -> type:
         if self.presets is None:
@@ -114,15 +115,17 @@ DEMOS: dict[str, Demo] = {
         ),
         Demo(
             name="dcgan",
-            title="DCGAN: draw digits",
+            title="GANs: draw digits (DCGAN, BEGAN, progressive GAN)",
             paper="Unsupervised Representation Learning with Deep Convolutional GANs (Radford, "
             "Metz & Chintala 2015); Conditional Generative Adversarial Nets (Mirza & Osindero "
-            "2014); cGANs with Projection Discriminator (Miyato & Koyama 2018)",
+            "2014); cGANs with Projection Discriminator (Miyato & Koyama 2018); BEGAN: Boundary "
+            "Equilibrium GANs (Berthelot, Schumm & Metz 2017); Progressive Growing of GANs "
+            "(Karras et al. 2018)",
             paper_url="https://arxiv.org/abs/1511.06434",
             app="showcase.apps.dcgan",
             bench="showcase.dcgan.bench",
-            checkpoint_names=("mnist_digits", "began"),
-            layers="showcase.dcgan.model",
+            checkpoint_names=("mnist_digits", "began", "began_gamma0.7", "pggan"),
+            layers=("showcase.dcgan.model", "showcase.dcgan.framing", "showcase.dcgan.progressive"),
             training="showcase.dcgan.train",
             presets="showcase.dcgan.presets",
             evaluation="showcase.dcgan.evaluate",
@@ -255,8 +258,16 @@ def evaluable() -> list[str]:
     return [name for name, demo in DEMOS.items() if demo.evaluation is not None]
 
 
+# Other names a demo answers to on the command line: the DCGAN demo draws every GAN's digits.
+ALIASES = {"gan": "dcgan"}
+
+
+def aliases_of(name: str) -> list[str]:
+    return [alias for alias, target in ALIASES.items() if target == name]
+
+
 def get(name: str) -> Demo:
     try:
-        return DEMOS[name]
+        return DEMOS[ALIASES.get(name, name)]
     except KeyError:
         raise ShowcaseError(f"unknown demo {name!r}; available: {', '.join(DEMOS)}") from None

@@ -146,6 +146,9 @@ def export_space(
         shutil.copy2(model_path, checkpoint_dir / f"{name}.keras")
         card_path = checkpoints.card_path_for(model_path)
         shutil.copy2(card_path, checkpoint_dir / f"{name}{checkpoints.CARD_SUFFIX}")
+        companions = checkpoints.companion_folder(model_path)
+        if companions.is_dir():
+            shutil.copytree(companions, checkpoint_dir / f"{name}{checkpoints.COMPANION_SUFFIX}")
     checkpoint_lines = "\n".join(
         f"- `{name}.keras`: {card.metric_summary}" for name, card in cards.items()
     )

@@ -16,6 +16,7 @@ import tensorflow as tf
 
 from showcase import checkpoints
 from showcase.dcgan.digit_classifier import NAME as CLASSIFIER_NAME
+from showcase.dcgan.framing import TRAIN_SIDE
 from showcase.dcgan.model import classes_of, to_uint8
 from showcase.dcgan.model import grid as grid
 from showcase.errors import DataError, InputError
@@ -160,6 +161,34 @@ class DigitGenerator(Pretrained):
                 raise InputError(f"count={count} but {len(labels)} digits were given")
         noise = noise_for(seed, len(labels), self.noise_dim) * np.float32(strength)
         return self._draw(noise, labels)
+
+    def stage_paths(self) -> dict[int, Path]:
+        """A progressive GAN's generators at the end of each smaller stage, by resolution:
+        ``<name>_stages/<name>_<side>px.keras`` beside this checkpoint (empty for other GANs)."""
+        if self.path is None:
+            return {}
+        folder = checkpoints.companion_folder(self.path)
+        found = {}
+        for path in folder.glob(f"{self.path.stem}_*px.keras"):
+            side = path.stem.rsplit("_", 1)[1].removesuffix("px")
+            if side.isdigit():
+                found[int(side)] = path
+        return dict(sorted(found.items()))
+
+    def growth(self, digit=None, seed: int = 0, noise_strength: float = 1.0) -> list[tuple]:
+        """One seed's digit as the progressive GAN grew: [(pixels, (28, 28) uint8), ...] from
+        each stage's generator (its output doubled up to 32 pixels) and this one's (32 pixels).
+        Just this one's for a GAN that did not grow."""
+        if not hasattr(self, "_stages"):
+            self._stages = {
+                side: DigitGenerator.load(path) for side, path in self.stage_paths().items()
+            }
+        drawn = [
+            (side, stage.generate(digit, seed, noise_strength, count=1)[0])
+            for side, stage in self._stages.items()
+        ]
+        side = TRAIN_SIDE if self._stages else self.image_shape[0]
+        return [*drawn, (side, self.generate(digit, seed, noise_strength, count=1)[0])]
 
     def interpolate(
         self, seed_a: int, seed_b: int, steps: int = 8, digit: int | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 
@@ -9,8 +10,9 @@ import keras
 import tensorflow as tf
 
 from showcase import checkpoints, training
-from showcase.dcgan import began
+from showcase.dcgan import began, framing, growing, progressive
 from showcase.dcgan.api import CHECKPOINT_NAME, DEMO
+from showcase.dcgan.curves import StepLog, began_curves, growth_curves
 from showcase.dcgan.data import load_splits, to_unit_range
 from showcase.dcgan.digit_classifier import NAME, build_classifier, train_classifier
 from showcase.dcgan.evaluate import score_generator
@@ -26,11 +28,16 @@ from showcase.errors import ShowcaseError
 PAPERS = {
     "dcgan": "Radford, Metz & Chintala 2015 (DCGAN); Mirza & Osindero 2014 (conditional GAN); "
     "Miyato & Koyama 2018 (projection discriminator)",
-    "began": "Berthelot, Schumm & Metz 2017 (BEGAN), made class-conditional",
+    "began": "Berthelot, Schumm & Metz 2017 (BEGAN), made class-conditional with an auxiliary "
+    "classifier (Odena, Olah & Shlens 2017, AC-GAN)",
+    "pggan": "Karras, Aila, Laine & Lehtinen 2018 (progressive growing of GANs), made "
+    "class-conditional with a projection discriminator (Miyato & Koyama 2018); Gulrajani et al. "
+    "2017 (WGAN-GP)",
 }
 
 
 TRAIN_CONFIG = DCGANTrainConfig
+BEGAN_ONLY = ("gamma", "lambda_k", "class_weight")
 
 
 def _batches(train, batch_size: int, seed: int):
@@ -99,45 +106,6 @@ class StopAfter(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-class StepLog(keras.callbacks.Callback):
-    """Keeps every ``every``-th step's BEGAN convergence measure and controller state."""
-
-    def __init__(self, every: int = 10):
-        super().__init__()
-        self.every = every
-        self.step = 0
-        self.rows: list[dict] = []
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.step += 1
-        if self.step % self.every == 0 and logs:
-            self.rows.append(
-                {
-                    "step": self.step,
-                    "m_global": round(float(logs["m_global"]), 4),
-                    "k": round(float(logs["k"]), 5),
-                }
-            )
-
-
-def began_curves(rows: list[dict]) -> dict:
-    steps = [row["step"] for row in rows]
-    return {
-        "BEGAN convergence measure M_global": {
-            "x": steps,
-            "y": [row["m_global"] for row in rows],
-            "x_label": "step",
-            "y_label": "M_global",
-        },
-        "BEGAN equilibrium controller k_t": {
-            "x": steps,
-            "y": [row["k"] for row in rows],
-            "x_label": "step",
-            "y_label": "k_t",
-        },
-    }
-
-
 def _optimizers(config: DCGANTrainConfig, learning_rate: float):
     def optimizer():
         adam = keras.optimizers.Adam(learning_rate, beta_1=config.beta_1)
@@ -147,15 +115,95 @@ def _optimizers(config: DCGANTrainConfig, learning_rate: float):
     return {"d_optimizer": optimizer(), "g_optimizer": optimizer()}
 
 
-def _began_batches(train, batch_size: int, seed: int):
+def _digit_metric(generator, out_dir, train_set, held_out, config, digits: bool) -> dict:
+    """The card's metric: the judge's three figures on the held-out digits, when there are any."""
+    if not digits or held_out is None:
+        return {"name": "not measured (no labelled held-out digits)", "value": None}
+    classifier = _classifier_for(out_dir, train_set, held_out, config)
+    scores = score_generator(generator, classifier, train_set, held_out)
+    return {
+        "name": "class accuracy of generated digits",
+        "unit": "fraction",
+        "split": f"{scores['generated']:,} generated vs {held_out.source} ({len(held_out):,})",
+        "value": scores["class_accuracy"],
+        **{k: v for k, v in scores.items() if k not in ("class_accuracy", "generated")},
+    }
+
+
+def _dataset_fields(train_set, held_out) -> dict:
+    return {
+        "train": f"{train_set.source} ({len(train_set):,} images)",
+        "held_out": f"{held_out.source} ({len(held_out):,})" if held_out else "none",
+        "classes": train_set.classes,
+    }
+
+
+def _train_progressive(config, settings, train_set, held_out, name: str, out_dir: Path) -> Path:
+    """4 -> 8 -> 16 -> 32 pixels (see :mod:`showcase.dcgan.growing`), judged like the others."""
+    data_arg = f" --data {config.data}" if config.data else ""
+    with training.training_session(DEMO, config) as session:
+        with session.scope():
+            global_batch = session.global_batch(config.batch_size)
+            started = time.perf_counter()
+            grown = growing.grow(
+                _padded_batches(train_set, global_batch, config.seed),
+                noise_dim=settings["noise_dim"],
+                width=settings["width"],
+                learning_rate=settings["learning_rate"],
+                total_steps=config.epochs * (len(train_set) // global_batch),
+                minutes=config.max_minutes,
+                out_dir=out_dir,
+                name=name,
+                card_fields={
+                    "paper": PAPERS["pggan"],
+                    "dataset": _dataset_fields(train_set, held_out),
+                    "policy": session.policy,
+                },
+                verbose=config.verbose,
+                jit_compile=config.jit_compile,
+            )
+            training_time = time.perf_counter() - started
+    metric = _digit_metric(grown.generator, out_dir, train_set, held_out, config, True)
+    stages = ", ".join(f"{stage.resolution} px {stage.steps} steps" for stage in grown.stages)
+    card = session.card(
+        name,
+        paper=PAPERS["pggan"],
+        dataset=_dataset_fields(train_set, held_out),
+        metric=metric,
+        notes=(
+            f"Class-conditional progressive GAN grown 4 -> 8 -> 16 -> 32 pixels ({stages}), "
+            "WGAN-GP with drift, trained on digits padded to 32 x 32 and cropped to 28 x 28. "
+            "The generator at the end of each smaller stage is in "
+            f"{checkpoints.companion_folder(Path(name)).name}/; sample grids per stage in "
+            f"samples/{name}/."
+        ),
+        evaluate_command=f"showcase evaluate {DEMO} --checkpoint {name}.keras{data_arg} --json",
+        training_time_s=training_time,
+        leave_out=("name", "gamma", "lambda_k", "beta_1", "class_weight"),
+        **settings,
+        filters={
+            str(side): count for side, count in progressive.filters_for(settings["width"]).items()
+        },
+        stages=[dataclasses.asdict(stage) for stage in grown.stages],
+        steps_run=sum(stage.steps for stage in grown.stages),
+        final_d_loss=grown.final_d_loss,
+        final_g_loss=grown.final_g_loss,
+    )
+    card.curves = growth_curves(grown.rows)
+    return session.save(grown.generator, card)
+
+
+def _padded_batches(train, batch_size: int, seed: int):
     return _batches(train, batch_size, seed).map(
-        lambda images, labels: (began.pad_to_train_side(images), labels)
+        lambda images, labels: (framing.pad_to_train_side(images), labels)
     )
 
 
 def train(config: DCGANTrainConfig) -> Path:
     if not 0.0 < config.gamma <= 1.0:
         raise ShowcaseError(f"--gamma must be in (0, 1], not {config.gamma:g}")
+    if not 0.0 <= config.class_weight <= 10.0:
+        raise ShowcaseError(f"--class-weight must be in [0, 10], not {config.class_weight:g}")
     if not 0.0 <= config.lambda_k <= 1.0 or config.max_minutes < 0:
         raise ShowcaseError("--lambda-k must be in [0, 1] and --max-minutes at least 0")
     training.prepare(config)
@@ -165,17 +213,21 @@ def train(config: DCGANTrainConfig) -> Path:
     image_size = train_set.images.shape[1]
     channels = 1 if train_set.images.ndim == 3 else train_set.images.shape[3]
     digits = train_set.classes == 10 and image_size == 28 and channels == 1
-    if config.model == "began" and not digits:
-        raise ShowcaseError("BEGAN trains on MNIST digits only (28 x 28, ten classes)")
+    if config.model != "dcgan" and not digits:
+        raise ShowcaseError(
+            f"{config.model.upper()} trains on MNIST digits only (28 x 28, ten classes)"
+        )
     default_name = CHECKPOINT_NAME if config.model == "dcgan" else config.model
     name = config.name or (default_name if digits else Path(str(config.data)).name or "pictures")
     out_dir = training.output_folder(DEMO, config)
     shape = {"image_size": image_size, "channels": channels}
+    if config.model == "pggan":
+        return _train_progressive(config, settings, train_set, held_out, name, out_dir)
 
     def new_generator():
         return build_generator(settings["noise_dim"], train_set.classes, settings["width"], **shape)
 
-    steps = StepLog()
+    steps = StepLog(("m_global", "k"))
     with training.training_session(DEMO, config) as session:
         with session.scope():
             global_batch = session.global_batch(config.batch_size)
@@ -186,9 +238,10 @@ def train(config: DCGANTrainConfig) -> Path:
                     began.build_discriminator(filters=settings["width"]),
                     gamma=config.gamma,
                     lambda_k=config.lambda_k,
+                    class_weight=config.class_weight,
                     noise_dim=settings["noise_dim"],
                 )
-                batches = _began_batches(train_set, global_batch, config.seed)
+                batches = _padded_batches(train_set, global_batch, config.seed)
             else:
                 generator = new_generator()
                 discriminator = build_discriminator(train_set.classes, settings["width"], **shape)
@@ -214,27 +267,18 @@ def train(config: DCGANTrainConfig) -> Path:
             )
             training_time = time.perf_counter() - started
     if config.model == "began":
-        generator = began.digit_generator(generator)
+        generator = framing.digit_generator(generator)
     elif config.mixed_precision:
         # A float32 copy: the checkpoint should not carry the training precision policy.
         generator = training.inference_copy(generator, new_generator)
 
-    metric = {"name": "not measured (no labelled held-out digits)", "value": None}
-    if digits and held_out is not None:
-        classifier = _classifier_for(out_dir, train_set, held_out, config)
-        scores = score_generator(generator, classifier, train_set, held_out)
-        metric = {
-            "name": "class accuracy of generated digits",
-            "unit": "fraction",
-            "split": f"{scores['generated']:,} generated vs {held_out.source} ({len(held_out):,})",
-            "value": scores["class_accuracy"],
-            **{k: v for k, v in scores.items() if k not in ("class_accuracy", "generated")},
-        }
+    metric = _digit_metric(generator, out_dir, train_set, held_out, config, digits)
     data_arg = f" --data {config.data}" if config.data else ""
     if config.model == "began":
         notes = (
-            f"Class-conditional BEGAN at gamma {config.gamma:g}, trained at 32 x 32 (digits padded "
-            f"by 2 pixels) and cropped to 28 x 28; k_t ended at {float(gan.k.numpy()):.4f}. "
+            f"Class-conditional BEGAN at gamma {config.gamma:g} with an auxiliary classifier "
+            f"(weight {config.class_weight:g}), trained at 32 x 32 (digits padded by 2 pixels) "
+            f"and cropped to 28 x 28; k_t ended at {float(gan.k.numpy()):.4f}. "
             f"Training writes a sample grid per epoch to samples/{name}/."
         )
     elif train_set.classes > 1:
@@ -248,18 +292,14 @@ def train(config: DCGANTrainConfig) -> Path:
     card = session.card(
         name,
         paper=PAPERS[config.model],
-        dataset={
-            "train": f"{train_set.source} ({len(train_set):,} images)",
-            "held_out": f"{held_out.source} ({len(held_out):,})" if held_out else "none",
-            "classes": train_set.classes,
-        },
+        dataset=_dataset_fields(train_set, held_out),
         metric=metric,
         notes=notes,
         # The DCGAN's own command stays the short one its card has always shown.
         train_command=f"showcase train {DEMO}{data_arg}" if config.model == "dcgan" else None,
         evaluate_command=f"showcase evaluate {DEMO} --checkpoint {name}.keras{data_arg} --json",
         training_time_s=training_time,
-        leave_out=("name",),
+        leave_out=("name",) + (BEGAN_ONLY if config.model == "dcgan" else ()),
         **settings,
         image_size=image_size,
         channels=channels,

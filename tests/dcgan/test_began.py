@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import pytest
 
-from showcase.dcgan import DigitGenerator, began
+from showcase.dcgan import DigitGenerator, began, framing
 from showcase.dcgan.evaluate import evaluate
 from showcase.errors import ShowcaseError
 
@@ -53,8 +53,9 @@ def test_shapes_at_train_and_digit_size():
     noise, labels = np.zeros((3, 8), "float32"), np.array([0, 5, 9], "int32")
     drawn = np.asarray(generator([noise, labels]))
     assert drawn.shape == (3, 32, 32, 1)
-    assert discriminator([drawn, labels]).shape == (3, 32, 32, 1)
-    cropped = began.digit_generator(generator)([noise, labels])
+    rebuilt, logits = discriminator([drawn, labels])
+    assert rebuilt.shape == (3, 32, 32, 1) and logits.shape == (3, 10)
+    cropped = framing.digit_generator(generator)([noise, labels])
     assert cropped.shape == (3, 28, 28, 1)
     np.testing.assert_allclose(cropped, np.clip(drawn[:, 2:30, 2:30], -1, 1), atol=1e-6)
 
@@ -64,9 +65,9 @@ def test_the_shipped_generator_clips_to_the_dcgans_range():
     head = generator.get_layer("generator_image")
     kernel, bias = head.get_weights()
     head.set_weights([kernel, bias + 5.0])  # far outside [-1, 1] before the clip
-    drawn = began.digit_generator(generator)([np.zeros((2, 8), "float32"), np.array([1, 2])])
+    drawn = framing.digit_generator(generator)([np.zeros((2, 8), "float32"), np.array([1, 2])])
     np.testing.assert_allclose(np.asarray(drawn), 1.0)
-    padded = np.asarray(began.pad_to_train_side(np.ones((2, 28, 28, 1), "float32")))
+    padded = np.asarray(framing.pad_to_train_side(np.ones((2, 28, 28, 1), "float32")))
     assert padded.shape == (2, 32, 32, 1)
     assert (padded[:, :2] == -1).all() and (padded[:, 2:30, 2:30] == 1).all()
 
@@ -106,6 +107,49 @@ def test_a_few_steps_lower_the_discriminator_loss_and_m_global_and_move_k():
     # At first the blank fakes reconstruct better than gamma times the digits: k must rise.
     assert logs[0]["k"] > 0.0
     assert all(0.0 <= log["k"] <= 1.0 for log in logs)
+
+
+def _two_patterns(count: int = 16):
+    """Horizontal bars labelled 0 and vertical bars labelled 1, on background."""
+    images = np.full((count, 32, 32, 1), -1.0, "float32")
+    labels = np.arange(count, dtype="int32") % 2
+    images[labels == 0, 14:18, 6:26] = 1.0
+    images[labels == 1, 6:26, 14:18] = 1.0
+    return images, labels
+
+
+def _began_pair(class_weight: float):
+    keras.utils.set_random_seed(0)
+    gan = began.BoundaryEquilibriumGAN(
+        began.build_generator(noise_dim=8, filters=8),
+        began.build_discriminator(filters=8, code_size=16),
+        gamma=0.7,
+        lambda_k=0.01,
+        noise_dim=8,
+        class_weight=class_weight,
+    )
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+    )
+    return gan
+
+
+def test_the_generators_loss_carries_the_auxiliary_classifiers_cross_entropy():
+    images, labels = _two_patterns()
+    with_term = _began_pair(1.0).train_on_batch(images, labels, return_dict=True)
+    without = _began_pair(0.0).train_on_batch(images, labels, return_dict=True)
+    # An untrained classifier is about uniform over ten digits: cross-entropy near ln 10.
+    assert with_term["g_loss"] - without["g_loss"] == pytest.approx(np.log(10), abs=0.5)
+
+
+def test_the_auxiliary_classifier_learns_real_digits():
+    images, labels = _two_patterns()
+    gan = _began_pair(1.0)
+    for _ in range(30):
+        gan.train_on_batch(images, labels)
+    _, logits = gan.discriminator([images, labels])
+    assert (np.argmax(logits, axis=1) == labels).all()
 
 
 @pytest.fixture(scope="module")
@@ -173,11 +217,18 @@ def test_began_refuses_pictures_without_digit_classes(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "option", [{"gamma": 0.0}, {"gamma": 1.5}, {"lambda_k": -0.1}, {"max_minutes": -1.0}]
+    "option",
+    [
+        {"gamma": 0.0},
+        {"gamma": 1.5},
+        {"lambda_k": -0.1},
+        {"max_minutes": -1.0},
+        {"class_weight": -1.0},
+    ],
 )
 def test_out_of_range_began_options_get_a_one_line_error(tmp_path, option):
     from showcase.dcgan.train import DCGANTrainConfig, train
 
     config = DCGANTrainConfig(model="began", out=str(tmp_path), **option)
-    with pytest.raises(ShowcaseError, match="--gamma|--lambda-k"):
+    with pytest.raises(ShowcaseError, match="--gamma|--lambda-k|--class-weight"):
         train(config)
