@@ -189,3 +189,27 @@ def header(demo, checkpoint: str | None = None, answering: str = "") -> str:
     if card is not None and card.notes:
         notes = f"\n\n<details><summary>About this checkpoint</summary>\n\n{card.notes}\n</details>"
     return f"## {demo.title}\n**Paper:** [{demo.paper}]({demo.paper_url})  \n{answering}{notes}"
+
+
+def curves_figure(card, size: tuple[float, float] = (9, 3.2)):
+    """A row of plots of a model card's training curves (``card.curves``), or None without any.
+
+    Each curve is ``{"x", "y"[, "y2"], "x_label", "y_label"}`` under its title.
+    """
+    curves = card.curves if card else {}
+    if not curves:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")  # the server draws plots into files, never into a window
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(1, len(curves), figsize=size, squeeze=False)
+    for axis, (title, curve) in zip(axes[0], curves.items(), strict=True):
+        axis.plot(curve["x"], curve["y"], color="tab:green")
+        if "y2" in curve:
+            axis.plot(curve["x"], curve["y2"], color="tab:orange")
+        axis.set(xlabel=curve.get("x_label", ""), ylabel=curve.get("y_label", ""), title=title)
+    figure.tight_layout()
+    plt.close(figure)
+    return figure

@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw  # noqa: E402
 from showcase.apps.common import (  # noqa: E402
     Lazy,
     LazyByKey,
+    curves_figure,
     demo_entry,
     header,
     scratch_path,
@@ -82,21 +83,6 @@ def _episode_plot(details: dict):
         actions = np.asarray(details["actions"], dtype=float).reshape(len(steps), -1)
         axes[1].plot(steps, actions, color="tab:red", linewidth=1)
         axes[1].set(xlabel="step", ylabel="action", title="The actor's push")
-    figure.tight_layout()
-    plt.close(figure)
-    return figure
-
-
-def _curve_plot(card):
-    curves = card.curves if card else {}
-    if not curves:
-        return None
-    figure, axes = plt.subplots(1, len(curves), figsize=(9, 3.2), squeeze=False)
-    for axis, (title, curve) in zip(axes[0], curves.items(), strict=True):
-        axis.plot(curve["x"], curve["y"], color="tab:green")
-        if "y2" in curve:
-            axis.plot(curve["x"], curve["y2"], color="tab:orange")
-        axis.set(xlabel=curve.get("x_label", ""), ylabel=curve.get("y_label", ""), title=title)
     figure.tight_layout()
     plt.close(figure)
     return figure
@@ -180,7 +166,7 @@ def render(checkpoint: str | None = None) -> Lazy:
                 f" Over 100 evaluation episodes this agent averages {card.metric['value']:g}; "
                 f"a random policy averages {random_return:g}."
             )
-        return video, summary, _episode_plot(details), _curve_plot(card)
+        return video, summary, _episode_plot(details), curves_figure(card)
 
     def _reply(board: Board, moves: list[int], human: int, simulations) -> tuple:
         analysis = None

@@ -74,7 +74,7 @@ def _add_train_parsers(subcommands) -> None:
         demo = registry.get(name)
         config_class = demo.train_config()
         defaults = config_class()
-        parser = demos.add_parser(demo.name, help=demo.title)
+        parser = demos.add_parser(demo.name, help=demo.title, aliases=registry.aliases_of(name))
         for field in dataclasses.fields(config_class):
             _add_config_option(parser, field, getattr(defaults, field.name))
 
@@ -85,7 +85,7 @@ def _add_evaluate_parsers(subcommands) -> None:
     demos.required = True
     for name in registry.evaluable():
         demo = registry.get(name)
-        parser = demos.add_parser(demo.name, help=demo.title)
+        parser = demos.add_parser(demo.name, help=demo.title, aliases=registry.aliases_of(name))
         parser.add_argument(
             "--checkpoint", help="checkpoint file (default: user-trained > shipped)"
         )
@@ -185,11 +185,10 @@ def _list() -> int:
 
 def _chosen_demos(args) -> list[str]:
     """The DEMO arguments (all demos when none is named), each checked against the registry."""
-    for name in args.demos:
-        registry.get(name)
-    if args.checkpoint and len(args.demos) != 1:
+    names = [registry.get(name).name for name in args.demos]
+    if args.checkpoint and len(names) != 1:
         raise ShowcaseError("--checkpoint needs exactly one DEMO")
-    return args.demos or list(registry.DEMOS)
+    return names or list(registry.DEMOS)
 
 
 def _launch(args) -> int:

@@ -25,7 +25,8 @@ WHAT_IT_DOES = {
     "sentiment": "a sentence in, positive or negative out, with how much each word pushed",
     "style_transfer": "a photo in a painting's style: one-pass fast styles, the Gatys "
     "optimisation, video",
-    "dcgan": "draws the handwritten digits you ask for; shuffle, reset, walk between seeds",
+    "dcgan": "draws the handwritten digits you ask for with a DCGAN, BEGAN or a progressive GAN; "
+    "shuffle, reset, walk between seeds, watch the progressive GAN grow",
     "captioning": "writes captions for a picture, with where it looked for each word",
     "translation": "English to French or German, with the attention heatmap and the beams",
     "tts": "reads English text aloud, with its alignment and spectrogram",

@@ -1,7 +1,13 @@
-"""What ``showcase bench dcgan`` loads and times.
+"""What ``showcase bench dcgan`` (or ``showcase bench gan``) loads and times.
 
-Latency: drawing an 8x8 grid (the UI's default), a 16x16 grid (its cap), one digit, and a
-10-step interpolation.
+Every installed generator is loaded (DCGAN, BEGAN, the progressive GAN), or those
+``--checkpoint`` names. Latency: for the first (the DCGAN) drawing an 8x8 grid (the UI's
+default), a 16x16 grid (its cap), one digit, and a 10-step interpolation; for the others the
+8x8 grid and one digit, and for a progressive GAN the growth strip (one digit from each stage).
+
+The GAN table: each generator's card figures (class accuracy, Frechet distance, diversity,
+training minutes and steps) beside its training throughput measured here, for the comparison at
+equal wall time.
 
 Comparison, for the DCGAN: training throughput (images per second) of this project's DCGAN
 against the keras-io recipe "GAN overriding Model.train_step" (fchollet, 2019;
@@ -25,8 +31,10 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from showcase.dcgan import DigitGenerator, began
+from showcase.bench import Case
+from showcase.dcgan import DigitGenerator, began, framing, progressive
 from showcase.dcgan.model import ConditionalGAN, build_discriminator, build_generator, upsamplings
+from showcase.errors import CheckpointError
 
 BATCH_SIZE = 64
 WARMUP_STEPS = 5
@@ -34,23 +42,53 @@ TIMED_STEPS = 40
 DATA_IMAGES = BATCH_SIZE * (WARMUP_STEPS + TIMED_STEPS)
 
 
-def load(checkpoint=None):
-    return DigitGenerator.from_pretrained(checkpoint=checkpoint).warm_up()
+def load(checkpoint=None) -> list:
+    """Every installed generator, the default (DCGAN) first, or those ``checkpoint`` names."""
+    found = DigitGenerator.available(checkpoint)
+    if not found:
+        raise CheckpointError("no dcgan checkpoint found; train one with `showcase train dcgan`")
+    names = sorted(found, key=lambda name: (name != DigitGenerator.DEFAULT_NAME, name))
+    return [DigitGenerator.load(found[name]).warm_up() for name in names]
 
 
-def bench_cases(generator):
-    return {
+def _cases_of(generator, first: bool) -> dict:
+    cases = {
         "8x8 grid": lambda: generator.generate(None, seed=0, count=64),
         "16x16 grid": lambda: generator.generate(None, seed=0, count=256),
         "one digit": lambda: generator.generate([7], seed=0),
         "interpolation, 10 steps": lambda: generator.interpolate(0, 1, 10, digit=3),
     }
+    if not first:
+        cases = {case: cases[case] for case in ("8x8 grid", "one digit")}
+    if generator.stage_paths():
+        cases["growth strip (4 stages)"] = lambda: generator.growth(3, seed=0)
+    return cases
 
 
-def comparisons(generator):
-    if is_began(generator):
-        return [began_throughput(generator)]
-    return [training_throughput(generator)]
+def bench_cases(generators):
+    """The first generator's cases under their own names, the others' prefixed by theirs; each
+    card records its own cases unprefixed."""
+    cases = {}
+    for index, generator in enumerate(generators):
+        prefix = f"{generator.path.stem}: " if index else ""
+        for case, call in _cases_of(generator, index == 0).items():
+            cases[prefix + case] = Case(call, str(generator.path), name_in_card=case)
+    return cases
+
+
+def comparisons(generators):
+    """Training throughput of each generator against its reference, then the GAN table."""
+    rows = []
+    for generator in generators:
+        if is_began(generator):
+            rows.append(began_throughput(generator))
+        elif is_progressive(generator):
+            rows.append(progressive_throughput(generator))
+        else:
+            rows.append(training_throughput(generator))
+    if len(generators) > 1:
+        rows.append(gan_table(generators, rows))
+    return rows
 
 
 def _keras_io_recipe():
@@ -132,7 +170,110 @@ def _ours(generator):
 
 
 def is_began(generator) -> bool:
-    return any(layer.name == "to_28" for layer in generator.model.layers)
+    return any(layer.name == "generator_project" for layer in generator.model.layers)
+
+
+def is_progressive(generator) -> bool:
+    return any(layer.name == "g4_dense" for layer in generator.model.layers)
+
+
+def _digit_batches(generator):
+    """(digits in [-1, 1] padded to 32 pixels, labels) batches drawn by ``generator``."""
+    digits = generator.generate(None, seed=0, count=256)
+    images = np.resize(digits, (DATA_IMAGES, 28, 28))[..., None].astype("float32") / 127.5 - 1
+    labels = np.resize(np.arange(10), DATA_IMAGES).astype("int32")
+    return tf.data.Dataset.from_tensor_slices((images, labels)).batch(BATCH_SIZE)
+
+
+def progressive_throughput(generator) -> dict:
+    """The progressive GAN's training images per second at each stage (with its fade-in) of
+    the shipped width, against the DCGAN's on the same batches."""
+    noise_dim = generator.noise_dim
+    width = generator.model.get_layer("g32_conv_a").filters
+    generators = progressive.GrowingGenerator(noise_dim, generator.classes, width)
+    discriminators = progressive.GrowingDiscriminator(generator.classes, width)
+    batches = _digit_batches(generator).map(
+        lambda digits, labels: (framing.pad_to_train_side(digits), labels)
+    )
+    per_stage = {}
+    for side in progressive.RESOLUTIONS:
+        fade = side > progressive.RESOLUTIONS[0]
+        gan = progressive.ProgressiveGAN(
+            generators.model(side, fade),
+            discriminators.model(side, fade),
+            side,
+            fade=generators.fades[side] if fade else None,
+            noise_dim=noise_dim,
+        )
+        gan.compile()
+        per_stage[str(side)] = round(_images_per_second(gan, batches), 1)
+    dcgan = ConditionalGAN(build_generator(), build_discriminator(), noise_dim=100)
+    dcgan.compile()
+    reference = _images_per_second(dcgan, _digit_batches(generator))
+    stages = ", ".join(f"{side} px {rate:.0f}" for side, rate in per_stage.items())
+    return {
+        "comparison": "PGGAN training throughput per stage vs the project's DCGAN",
+        "checkpoint": str(generator.path),
+        "batch_size": BATCH_SIZE,
+        "timed_steps": TIMED_STEPS,
+        "pggan_images_per_s": per_stage,
+        "dcgan_images_per_s": round(reference, 1),
+        "summary": f"training throughput, batch {BATCH_SIZE}: PGGAN {stages} images/s; DCGAN "
+        f"{reference:.0f} images/s",
+    }
+
+
+def gan_table(generators, throughputs: list[dict]) -> dict:
+    """The generators side by side: card figures and the throughput just measured."""
+    rows = []
+    for generator, speed in zip(generators, throughputs, strict=True):
+        card = generator.card
+        metric = card.metric if card else {}
+        rate = (
+            speed.get("began_images_per_s")
+            or speed.get("ours_images_per_s")
+            or speed.get("pggan_images_per_s", {}).get("32")
+        )
+        rows.append(
+            {
+                "generator": generator.path.stem,
+                "class_accuracy": metric.get("value"),
+                "frechet_distance": metric.get("frechet_distance"),
+                "frechet_real_vs_real": metric.get("frechet_real_vs_real"),
+                "diversity_min": metric.get("diversity_min"),
+                "training_minutes": round(card.training_time_s / 60, 1) if card else None,
+                "steps": (card.hyperparameters.get("steps_run") if card else None),
+                "training_images_per_s": rate,
+            }
+        )
+    return {
+        "comparison": "GANs at equal wall time",
+        "table": rows,
+        "summary": "the GANs side by side (figures from their cards; throughput measured now)\n"
+        + format_gan_table(rows),
+    }
+
+
+def format_gan_table(rows: list[dict]) -> str:
+    header = ("generator", "class acc.", "FD", "FD real", "min div.", "minutes", "steps", "img/s")
+    keys = (
+        "generator", "class_accuracy", "frechet_distance", "frechet_real_vs_real",
+        "diversity_min", "training_minutes", "steps", "training_images_per_s",
+    )  # fmt: skip
+
+    def shown(key, value):
+        if value is None:
+            return "-"
+        if key == "class_accuracy":
+            return f"{value:.1%}"
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+    table = [header] + [tuple(shown(key, row[key]) for key in keys) for row in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in table
+    )
 
 
 def _began(generator):
@@ -150,13 +291,10 @@ def _began(generator):
 def began_throughput(generator) -> dict:
     """BEGAN's training images per second against the DCGAN's at its shipped width (64), on
     the same batches: what "the same wall time" buys each."""
-    digits = generator.generate(None, seed=0, count=256)
-    images = np.resize(digits, (DATA_IMAGES, 28, 28))[..., None].astype("float32") / 127.5 - 1
-    labels = np.resize(np.arange(10), DATA_IMAGES).astype("int32")
-    batches = tf.data.Dataset.from_tensor_slices((images, labels)).batch(BATCH_SIZE)
+    batches = _digit_batches(generator)
     ours = _images_per_second(
         _began(generator),
-        batches.map(lambda digits, labels: (began.pad_to_train_side(digits), labels)),
+        batches.map(lambda digits, labels: (framing.pad_to_train_side(digits), labels)),
     )
     dcgan = ConditionalGAN(build_generator(), build_discriminator(), noise_dim=100)
     dcgan.compile()

@@ -118,6 +118,23 @@ def check_dcgan_reset(outputs):
     picture(grid)
 
 
+def check_dcgan_growth(outputs):
+    strip, notice = outputs
+    assert picture(strip).size[0] > 4 * picture(strip).size[1]  # four digits side by side
+    assert "4 px, 8 px, 16 px, 32 px" in notice
+
+
+def check_dcgan_gammas(outputs):
+    grid, notice = outputs
+    picture(grid)
+    assert "row 1: BEGAN, gamma" in notice
+
+
+def check_dcgan_curves(outputs):
+    plot, notice = outputs
+    assert plot is not None and "Wasserstein" in notice
+
+
 def check_dcgan_interpolate(outputs):
     strip, gif = outputs
     picture(strip)
@@ -223,6 +240,9 @@ def calls(files):
         ("/dcgan_shuffle", ("any", 1.0, 2, 2), check_dcgan_shuffle),
         ("/dcgan_reset", (), check_dcgan_reset),
         ("/dcgan_interpolate", ("7", 0, 1, 5), check_dcgan_interpolate),
+        ("/dcgan_growth", ("3", 0, "PGGAN (progressive)"), check_dcgan_growth),
+        ("/dcgan_gammas", ("3", 0), check_dcgan_gammas),
+        ("/dcgan_curves", ("PGGAN (progressive)",), check_dcgan_curves),
         ("/captioning_caption", (photo, 2, "scenes_attention"), check_caption),
         ("/captioning_scene", (3, 2, "scenes_show_and_tell"), check_scene),
         (
@@ -258,7 +278,8 @@ def calls(files):
 ENDPOINTS = [
     "/sentiment_classify", "/sentiment_batch", "/style_transfer_fast",
     "/style_transfer_fast_gallery", "/style_transfer_gatys", "/style_transfer_video",
-    "/dcgan_draw", "/dcgan_shuffle", "/dcgan_reset", "/dcgan_interpolate", "/captioning_caption",
+    "/dcgan_draw", "/dcgan_shuffle", "/dcgan_reset", "/dcgan_interpolate", "/dcgan_growth",
+    "/dcgan_gammas", "/dcgan_curves", "/captioning_caption",
     "/captioning_scene", "/translation_translate", "/tts_speak", "/lessons_running_mean",
     "/lessons_running_mean_stream", "/lessons_overfitting", "/lessons_dropout",
     "/lessons_vanishing_gradient", "/lessons_convolution", "/lessons_feature_maps",
