@@ -55,3 +55,16 @@ def test_shipped_began_had_the_dcgans_wall_time_and_logs_its_controller(shipped)
     assert card.hyperparameters["model"] == "began" and card.metric["frechet_distance"] > 0
     k_curve = card.curves["BEGAN equilibrium controller k_t"]["y"]
     assert len(k_curve) > 100 and all(0.0 <= k <= 1.0 for k in k_curve)
+
+
+def test_shipped_pggan_grew_for_the_dcgans_wall_time_and_beats_its_frechet_distance(shipped):
+    grown = DigitGenerator.from_pretrained("pggan")
+    card = grown.card
+    stages = card.hyperparameters["stages"]
+    assert [stage["resolution"] for stage in stages] == [4, 8, 16, 32]
+    assert abs(sum(stage["seconds"] for stage in stages) - shipped.card.training_time_s) < 60
+    assert card.metric["frechet_distance"] < shipped.card.metric["frechet_distance"]
+    assert card.metric["value"] >= 0.95 and card.metric["diversity_passes"]
+    assert [side for side, _ in grown.growth(3, seed=0)] == [4, 8, 16, 32]
+    curve = card.curves["PGGAN resolution (pixels)"]["y"]
+    assert curve[0] == 4 and curve[-1] == 32 and curve == sorted(curve)
