@@ -22,6 +22,11 @@ class ModelSettings:
     # Relation Network re-implementations often stall without the warm-up.
     warmup_epochs: float = 1.0
     units: int = 0  # g's width for the Relation Network (0: the architecture's default)
+    depth: int = 0  # g's layers for the Relation Network (0: the architecture's default)
+    aggregate: str = "mean"  # over the Relation Network's pairs: "mean" or the paper's "sum"
+    # "cosine": the warm-up then cosine decay above; "constant": the peak rate throughout, as in
+    # the kimhc6028 reference.
+    schedule: str = "cosine"
 
 
 MODELS: dict[str, ModelSettings] = {
@@ -54,6 +59,26 @@ class VQATrainConfig(TrainConfig):
     test_scenes: int = dataclasses.field(
         default=1_000, metadata={"help": "held-out scenes the card's accuracy is measured on"}
     )
+    g_units: int = dataclasses.field(
+        default=0, metadata={"help": "Relation Network: g's width (0: 128; the paper's is 256)"}
+    )
+    g_layers: int = dataclasses.field(
+        default=0, metadata={"help": "Relation Network: g's layers (0: 3; the paper's is 4)"}
+    )
+    pairs: str = dataclasses.field(
+        default="mean",
+        metadata={
+            "choices": ("mean", "sum"),
+            "help": "Relation Network: average g over the pairs, or sum them as the paper does",
+        },
+    )
+    schedule: str = dataclasses.field(
+        default="cosine",
+        metadata={
+            "choices": ("cosine", "constant"),
+            "help": "warm-up then cosine decay, or the peak step size throughout",
+        },
+    )
     seed: int = 0
     jit_compile: bool = dataclasses.field(
         default=False,
@@ -80,7 +105,13 @@ class VQATrainConfig(TrainConfig):
             changes["epochs"] = self.epochs
         if self.learning_rate:
             changes["learning_rate"] = self.learning_rate
-        return dataclasses.replace(MODELS[self.model], **changes)
+        if self.g_units:
+            changes["units"] = self.g_units
+        if self.g_layers:
+            changes["depth"] = self.g_layers
+        return dataclasses.replace(
+            MODELS[self.model], aggregate=self.pairs, schedule=self.schedule, **changes
+        )
 
 
 SHIPPED = VQATrainConfig()

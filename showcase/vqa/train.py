@@ -31,7 +31,9 @@ TRAIN_CONFIG = VQATrainConfig
 
 def build(settings: ModelSettings) -> keras.Model:
     if settings.architecture == "relation_network":
-        return networks.build_relation_network(settings.units or 128)
+        return networks.build_relation_network(
+            settings.units or 128, settings.depth or 3, aggregate=settings.aggregate
+        )
     if settings.architecture == "cnn_mlp":
         return networks.build_cnn_mlp()
     if settings.architecture == "cnn_lstm":
@@ -42,7 +44,10 @@ def build(settings: ModelSettings) -> keras.Model:
 
 
 def learning_rate_schedule(settings: ModelSettings, steps_per_epoch: int):
-    """Warm-up from a tenth of the peak rate, then a cosine decay to zero at the last epoch."""
+    """Warm-up from a tenth of the peak rate, then a cosine decay to zero at the last epoch; or
+    the peak rate throughout (``schedule="constant"``)."""
+    if settings.schedule == "constant":
+        return settings.learning_rate
     warmup = int(settings.warmup_epochs * steps_per_epoch)
     total = settings.epochs * steps_per_epoch
     return keras.optimizers.schedules.CosineDecay(

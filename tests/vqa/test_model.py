@@ -61,6 +61,37 @@ def test_the_factorised_first_layer_is_g_on_every_concatenated_pair():
     np.testing.assert_allclose(pooled, pairs.mean(axis=(1, 2)), rtol=1e-5)
 
 
+def test_the_papers_sum_over_pairs_is_the_mean_times_the_pair_count(tmp_path):
+    rng = np.random.default_rng(1)
+    objects = rng.standard_normal((2, 4, 6)).astype("float32")
+    question = rng.standard_normal((2, 11)).astype("float32")
+    summed = networks.RelationModule(units=8, depth=2, aggregate="sum")
+    total = np.asarray(summed([objects, question]))
+    np.testing.assert_allclose(
+        total, np.asarray(summed.pair_features(objects, question)).sum(axis=(1, 2)), rtol=1e-5
+    )
+    model = networks.build_relation_network(units=8, depth=4, aggregate="sum")
+    assert model.get_layer("relations").get_config()["aggregate"] == "sum"
+    assert len(model.get_layer("relations").deeper) == 3
+    model.save(tmp_path / "summed.keras")
+    loaded = keras.saving.load_model(tmp_path / "summed.keras", safe_mode=True)
+    assert loaded.get_layer("relations").aggregate == "sum"
+    with pytest.raises(ValueError, match="aggregate"):
+        networks.RelationModule(aggregate="max")
+
+
+def test_the_options_reach_the_relation_networks_settings():
+    from showcase.vqa.presets import VQATrainConfig
+    from showcase.vqa.train import learning_rate_schedule
+
+    settings = VQATrainConfig(
+        g_units=256, g_layers=4, pairs="sum", schedule="constant", learning_rate=1e-4
+    ).settings()
+    assert (settings.units, settings.depth, settings.aggregate) == (256, 4, "sum")
+    assert learning_rate_schedule(settings, 100) == 1e-4
+    assert not isinstance(learning_rate_schedule(VQATrainConfig().settings(), 100), float)
+
+
 def test_the_relation_network_sees_625_pairs_of_26_dimensional_objects():
     model = networks.build_relation_network()
     assert model.get_layer("objects").output.shape[1:] == (25, networks.STEM_FILTERS + 2)
