@@ -293,9 +293,7 @@ def render(checkpoint: str | None = None) -> Lazy:
             "a time. Each picture is the generator as it was at the end of a stage, shown at "
             "the same size."
         )
-        with gr.Row():
-            grow_digit = gr.Dropdown(digit_choices, value=ANY, label="Digit")
-            grow_seed = gr.Number(value=0, precision=0, label="Seed")
+        grow_digit, grow_seed = _digit_and_seed(digit_choices)
         grow_button = gr.Button("Show the growth")
         grow_strip = gr.Image(label="4, 8, 16, 32 px", type="pil", format="png", interactive=False)
         grow_notice = gr.Markdown()
@@ -325,9 +323,7 @@ def render(checkpoint: str | None = None) -> Lazy:
             "reconstructs generated and real digits: lower asks for less variety and, in the "
             "paper, sharper pictures. One row per installed BEGAN, the same noise in each:"
         )
-        with gr.Row():
-            gamma_digit = gr.Dropdown(digit_choices, value=ANY, label="Digit")
-            gamma_seed = gr.Number(value=0, precision=0, label="Seed")
+        gamma_digit, gamma_seed = _digit_and_seed(digit_choices)
         gamma_button = gr.Button("Compare the BEGANs")
         gamma_picture = gr.Image(
             label="BEGAN at each gamma", type="pil", format="png", interactive=False
@@ -385,6 +381,14 @@ def render(checkpoint: str | None = None) -> Lazy:
         curves, [chosen], [curve_plot, curve_notice], api_name="dcgan_curves", **shared
     )
     return model
+
+
+def _digit_and_seed(digit_choices):
+    with gr.Row():
+        return (
+            gr.Dropdown(digit_choices, value=ANY, label="Digit"),
+            gr.Number(value=0, precision=0, label="Seed"),
+        )
 
 
 def _load(checkpoint, name):

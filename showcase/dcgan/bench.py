@@ -197,14 +197,7 @@ def progressive_throughput(generator) -> dict:
     )
     per_stage = {}
     for side in progressive.RESOLUTIONS:
-        fade = side > progressive.RESOLUTIONS[0]
-        gan = progressive.ProgressiveGAN(
-            generators.model(side, fade),
-            discriminators.model(side, fade),
-            side,
-            fade=generators.fades[side] if fade else None,
-            noise_dim=noise_dim,
-        )
+        gan = progressive.stage_gan(generators, discriminators, side, noise_dim)
         gan.compile()
         per_stage[str(side)] = round(_images_per_second(gan, batches), 1)
     dcgan = ConditionalGAN(build_generator(), build_discriminator(), noise_dim=100)

@@ -26,43 +26,29 @@ class StepLog(keras.callbacks.Callback):
             self.rows.append({**row, **self.context()})
 
 
+def curve(x: list, y: list, x_label: str, y_label: str) -> dict:
+    """One curve as a model card stores it (``card.curves[title]``)."""
+    return {"x": x, "y": y, "x_label": x_label, "y_label": y_label}
+
+
 def began_curves(rows: list[dict]) -> dict:
     steps = [row["step"] for row in rows]
     return {
-        "BEGAN convergence measure M_global": {
-            "x": steps,
-            "y": [row["m_global"] for row in rows],
-            "x_label": "step",
-            "y_label": "M_global",
-        },
-        "BEGAN equilibrium controller k_t": {
-            "x": steps,
-            "y": [row["k"] for row in rows],
-            "x_label": "step",
-            "y_label": "k_t",
-        },
+        "BEGAN convergence measure M_global": curve(
+            steps, [row["m_global"] for row in rows], "step", "M_global"
+        ),
+        "BEGAN equilibrium controller k_t": curve(steps, [row["k"] for row in rows], "step", "k_t"),
     }
 
 
 def growth_curves(rows: list[dict]) -> dict:
     steps = [row["step"] for row in rows]
     return {
-        "PGGAN critic's Wasserstein estimate": {
-            "x": steps,
-            "y": [row["wasserstein"] for row in rows],
-            "x_label": "step",
-            "y_label": "E[D(x)] - E[D(G(z))]",
-        },
-        "PGGAN resolution (pixels)": {
-            "x": steps,
-            "y": [row["resolution"] for row in rows],
-            "x_label": "step",
-            "y_label": "pixels",
-        },
-        "PGGAN fade-in alpha": {
-            "x": steps,
-            "y": [row["alpha"] for row in rows],
-            "x_label": "step",
-            "y_label": "alpha",
-        },
+        "PGGAN critic's Wasserstein estimate": curve(
+            steps, [row["wasserstein"] for row in rows], "step", "E[D(x)] - E[D(G(z))]"
+        ),
+        "PGGAN resolution (pixels)": curve(
+            steps, [row["resolution"] for row in rows], "step", "pixels"
+        ),
+        "PGGAN fade-in alpha": curve(steps, [row["alpha"] for row in rows], "step", "alpha"),
     }

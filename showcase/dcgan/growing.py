@@ -80,13 +80,7 @@ def grow(
     for resolution, (steps, seconds) in stage_budgets(total_steps, minutes).items():
         fade = resolution > progressive.RESOLUTIONS[0]
         fades = [generators.fades[resolution], discriminators.fades[resolution]] if fade else []
-        gan = progressive.ProgressiveGAN(
-            generators.model(resolution, fade),
-            discriminators.model(resolution, fade),
-            resolution,
-            fade=generators.fades[resolution] if fade else None,
-            noise_dim=noise_dim,
-        )
+        gan = progressive.stage_gan(generators, discriminators, resolution, noise_dim)
         # Fresh optimiser state per stage, as in the authors' code: the new layers' moments
         # would otherwise start beside stale ones.
         gan.compile(

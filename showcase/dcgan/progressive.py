@@ -416,6 +416,18 @@ class ProgressiveGAN(keras.Model):
         }
 
 
+def stage_gan(generators, discriminators, resolution: int, noise_dim: int) -> ProgressiveGAN:
+    """The trainer of one stage: its resolution's models, fading in unless it is the first."""
+    fade = resolution > RESOLUTIONS[0]
+    return ProgressiveGAN(
+        generators.model(resolution, fade),
+        discriminators.model(resolution, fade),
+        resolution,
+        fade=generators.fades[resolution] if fade else None,
+        noise_dim=noise_dim,
+    )
+
+
 def paper_optimizer(learning_rate: float = 1e-3):
     return keras.optimizers.Adam(learning_rate, beta_1=0.0, beta_2=0.99, epsilon=1e-8)
 
