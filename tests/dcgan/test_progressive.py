@@ -314,22 +314,23 @@ def test_an_unknown_generator_gets_a_message(client):
 
 
 @pytest.mark.slow
-def test_bench_prints_the_gan_table_for_every_generator(tiny_pggan, monkeypatch):
+def test_bench_times_every_generator_and_prints_the_gan_table(tiny_pggan, monkeypatch):
     from showcase import bench
     from showcase.dcgan import bench as dcgan_bench
+
+    rows = bench.run_benchmarks(["gan"], runs=1, checkpoint=str(tiny_pggan.parent))
+    cases = {row["case"]: row for row in rows}
+    assert {"8x8 grid", "pggan: 8x8 grid", "pggan: growth strip (4 stages)"} <= set(cases)
+    assert cases["pggan: 8x8 grid"]["case_in_card"] == "8x8 grid"
 
     monkeypatch.setattr(dcgan_bench, "WARMUP_STEPS", 1)
     monkeypatch.setattr(dcgan_bench, "TIMED_STEPS", 2)
     monkeypatch.setattr(dcgan_bench, "DATA_IMAGES", 3 * dcgan_bench.BATCH_SIZE)
-    comparisons = []
-    rows = bench.run_benchmarks(
-        ["gan"], runs=1, checkpoint=str(tiny_pggan.parent), comparisons=comparisons
-    )
-    cases = {row["case"]: row for row in rows}
-    assert {"8x8 grid", "pggan: 8x8 grid", "pggan: growth strip (4 stages)"} <= set(cases)
-    assert cases["pggan: 8x8 grid"]["case_in_card"] == "8x8 grid"
-    *throughputs, table = comparisons
-    assert set(throughputs[2]["pggan_images_per_s"]) == {"4", "8", "16", "32"}
-    assert throughputs[1]["began_images_per_s"] > 0
+    generators = dcgan_bench.load(str(tiny_pggan.parent))
+    grown = dcgan_bench.progressive_throughput(generators[-1])
+    assert set(grown["pggan_images_per_s"]) == {"4", "8", "16", "32"}
+    speeds = [{"ours_images_per_s": 500.0}, {"began_images_per_s": 170.0}, grown]
+    table = dcgan_bench.gan_table(generators, speeds)
     assert [row["generator"] for row in table["table"]] == ["mnist_digits", "began", "pggan"]
+    assert table["table"][2]["training_images_per_s"] == grown["pggan_images_per_s"]["32"]
     assert "FD" in table["summary"] and "pggan" in table["summary"]

@@ -235,7 +235,7 @@ def normal_requests(photo: dict) -> dict[str, tuple[str, list]]:
     return {
         "sentiment": ("sentiment_classify", ["A warm, funny and moving film."]),
         "style_transfer": ("style_transfer_fast", [photo, "wave", 128]),
-        "dcgan": ("dcgan_draw", ["3", 1.0, 1, 1, 1]),
+        "dcgan": ("dcgan_draw", ["3", 1.0, 1, 1, 1, "DCGAN"]),
         "captioning": ("captioning_scene", [3, 1, "scenes_show_and_tell"]),
         "translation": ("translation_translate", ["A dog runs.", "English → French", 1]),
         "tts": ("tts_speak", ["Hi."]),

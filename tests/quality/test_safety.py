@@ -189,7 +189,8 @@ def test_a_server_path_in_place_of_an_upload_is_refused(hub, tmp_path, api_name,
 @pytest.mark.parametrize(
     "api_name, data",
     [
-        ("dcgan_draw", ["../../../etc/passwd", 1.0, 0, 2, 2]),
+        ("dcgan_draw", ["../../../etc/passwd", 1.0, 0, 2, 2, "DCGAN"]),
+        ("dcgan_draw", ["3", 1.0, 0, 2, 2, "../../models/dcgan/mnist_digits"]),
         ("captioning_scene", [1, 2, "../../models/sentiment/sst2_bilstm"]),
         ("translation_translate", ["hello", "/etc/passwd", 2]),
     ],
