@@ -1,5 +1,5 @@
 """The import API: ``DigitGenerator.from_pretrained().generate(digits=[3, 7], seed=0)``, and
-``DigitGenerator.from_pretrained("began")`` for the BEGAN generator.
+``DigitGenerator.from_pretrained("began")`` or ``("pggan")`` for BEGAN or the progressive GAN.
 
 Names imported ``as`` themselves below are re-exported: they are what the demo's UI
 (apps/dcgan.py) and other importers use, since the UI imports from showcase only this module
@@ -9,6 +9,7 @@ and showcase.apps.common (tests/platform/test_layering.py).
 from __future__ import annotations
 
 import math
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -91,8 +92,9 @@ def slerp(start: np.ndarray, end: np.ndarray, steps: int) -> np.ndarray:
 
 
 class DigitGenerator(Pretrained):
-    """A trained (class-conditional) digit generator: the DCGAN (the default) or BEGAN
-    (``DigitGenerator.from_pretrained("began")``); both draw 28 x 28 digits from (noise, digit).
+    """A trained (class-conditional) digit generator: the DCGAN (the default), BEGAN or the
+    progressive GAN (``from_pretrained("began")``, ``("pggan")``); all draw 28 x 28 digits from
+    (noise, digit).
 
     ``generate`` and ``interpolate`` return uint8 arrays, (count, 28, 28) for MNIST digits
     ((count, h, w, 3) for a colour model); :func:`showcase.dcgan.model.grid` tiles them.
@@ -106,6 +108,8 @@ class DigitGenerator(Pretrained):
         self.classes = classes_of(model)
         self.noise_dim = int(model.input[0].shape[-1])
         self.image_shape = tuple(int(side) for side in model.output.shape[1:])
+        self._stages: dict | None = None  # a progressive GAN's earlier stages, see growth()
+        self._stages_lock = threading.Lock()
         # One trace for any batch size.
         self._forward = tf.function(
             lambda noise, labels: self.model([noise, labels], training=False),
@@ -179,10 +183,11 @@ class DigitGenerator(Pretrained):
         """One seed's digit as the progressive GAN grew: [(pixels, (28, 28) uint8), ...] from
         each stage's generator (its output doubled up to 32 pixels) and this one's (32 pixels).
         Just this one's for a GAN that did not grow."""
-        if not hasattr(self, "_stages"):
-            self._stages = {
-                side: DigitGenerator.load(path) for side, path in self.stage_paths().items()
-            }
+        with self._stages_lock:  # loaded once, on the first request that asks for the growth
+            if self._stages is None:
+                self._stages = {
+                    side: DigitGenerator.load(path) for side, path in self.stage_paths().items()
+                }
         drawn = [
             (side, stage.generate(digit, seed, noise_strength, count=1)[0])
             for side, stage in self._stages.items()
