@@ -34,6 +34,8 @@ WHAT_IT_DOES = {
     "Connect Four against AlphaZero",
     "vqa": "answers questions about a scene of shapes; a Relation Network beside CNN and "
     "question-only baselines, with the object pairs it used",
+    "image_to_image": "draw a sketch (or give a photo) and pix2pix paints a photo-like picture "
+    "from its lines, beside the same network trained with L1 alone",
     "lessons": "the lecture's ideas computed live: running mean, overfitting and dropout, "
     "vanishing gradients, convolution, feature maps, RNN vs LSTM memory",
 }

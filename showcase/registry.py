@@ -228,6 +228,22 @@ DEMOS: dict[str, Demo] = {
             ),
         ),
         Demo(
+            name="image_to_image",
+            title="Image-to-image translation",
+            paper="Image-to-Image Translation with Conditional Adversarial Networks (pix2pix; "
+            "Isola, Zhu, Zhou & Efros 2017)",
+            paper_url="https://arxiv.org/abs/1611.07004",
+            app="showcase.apps.image_to_image",
+            bench="showcase.image_to_image.bench",
+            checkpoint_names=("pix2pix", "l1_only"),
+            training="showcase.image_to_image.train",
+            presets="showcase.image_to_image.presets",
+            evaluation="showcase.image_to_image.evaluate",
+            evaluate_options=(
+                ("model", "only this checkpoint name (default: every installed one)"),
+            ),
+        ),
+        Demo(
             name="lessons",
             title="Lessons",
             paper="The ideas the applications rest on, from the lecture: learning as a running "

@@ -152,6 +152,36 @@ def tiny_vqa_models(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def tiny_image_to_image_models(tmp_path_factory):
+    """pix2pix and its L1-only ablation at width 4, trained for two steps on six drawn
+    landscapes and scored on two more, in one folder (a few seconds); returns (paths by name,
+    the held-out folder)."""
+    from showcase.image_to_image.presets import ImageToImageTrainConfig
+    from showcase.image_to_image.train import train
+    from showcase.style_transfer.samples import landscape
+
+    photos = tmp_path_factory.mktemp("i2i_photos")
+    for part, seeds in (("train", range(6)), ("held_out", range(100, 102))):
+        (photos / part).mkdir()
+        for seed in seeds:
+            landscape((200, 150), seed).save(photos / part / f"{seed}.png")
+    out = tmp_path_factory.mktemp("tiny_i2i")
+    common = {
+        "data": str(photos / "train"),
+        "held_out": str(photos / "held_out"),
+        "width": 4,
+        "epochs": 2,
+        "steps_per_epoch": 1,
+        "batch_size": 2,
+        "out": str(out),
+        "verbose": 0,
+    }
+    paths = {model: train(ImageToImageTrainConfig(model=model, **common))
+             for model in ("pix2pix", "l1_only")}  # fmt: skip
+    return paths, photos / "held_out"
+
+
+@pytest.fixture(scope="session")
 def toy_translation_data(tmp_path_factory):
     return write_toy_parallel_corpus(tmp_path_factory.mktemp("toy_translation"))
 

@@ -16,6 +16,7 @@ short trial, and only then is it timed.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import keras
@@ -42,6 +43,8 @@ GATYS_ITERATIONS = 300  # the UI's default
 KERAS_IO_MAX_STEPS = 4000
 LOSS_SCALES = (1e2, 1e3, 1e4, 1e5, 1e6)
 SCALE_TRIAL_STEPS = 200
+# L-BFGS's iteration cap in the comparison: twice Adam's steps, so only a real loss stops it.
+LBFGS_MAX_ITERATIONS = 2 * GATYS_ITERATIONS
 CLIP_FRAMES = 16
 CLIP_SIZE = (192, 144)
 VIDEO_GATYS_ITERATIONS = 60
@@ -104,6 +107,26 @@ def _sgd_run(loss_and_gradient, start, targets, weights, scale, max_steps, targe
         optimizer.apply_gradients([(gradient * scale, image)])
         image.assign(tf.clip_by_value(image, 0.0, 255.0))
     return max_steps, time.perf_counter() - started, best
+
+
+def _lbfgs_time_to(network, content, style, settings, target_loss, stages):
+    """Seconds for L-BFGS (with ``stages`` scales) to reach ``target_loss`` at full size:
+    (seconds, reached, best full-size loss, iterations)."""
+    lbfgs = dataclasses.replace(
+        settings, optimiser="lbfgs", iterations=LBFGS_MAX_ITERATIONS, stages=stages
+    )
+    full_size = (COMPARISON_SIZE, COMPARISON_SIZE)
+    best, iterations = float("inf"), 0
+    started = time.perf_counter()
+    reports = optimise(content.astype(np.uint8), [style.astype(np.uint8)], lbfgs, network, 1)
+    for report in reports:
+        iterations = report.step
+        if report.stage_size == full_size:
+            best = min(best, report.losses["total"])
+            if best <= target_loss:
+                reports.close()
+                break
+    return time.perf_counter() - started, best <= target_loss, best, iterations
 
 
 def comparisons(loaded):
@@ -199,6 +222,19 @@ def _keras_io_comparison(loaded):
     )
     reached = best <= target_loss
     ratio = sgd_s / ours_s
+    lbfgs = {
+        stages: _lbfgs_time_to(network, content, style, settings, target_loss, stages)
+        for stages in (settings.stages, 1)
+    }
+
+    def lbfgs_words(stages, label):
+        seconds, got_there, lowest, iterations = lbfgs[stages]
+        if got_there:
+            return f"L-BFGS {label} needs {iterations} iterations, {seconds:.1f} s " \
+                f"({sgd_s / seconds:.1f}x faster than the recipe)"  # fmt: skip
+        return f"L-BFGS {label} has not reached it after {iterations} iterations and " \
+            f"{seconds:.1f} s (best {lowest:.3f})"  # fmt: skip
+
     summary = (
         f"Gatys (Adam, coarse-to-fine, {settings.iterations} steps) reaches total loss "
         f"{target_loss:.3f} at {COMPARISON_SIZE}x{COMPARISON_SIZE} in {ours_s:.1f} s; the keras-io "
@@ -209,6 +245,8 @@ def _keras_io_comparison(loaded):
             else f"has not reached it after {steps} steps and {sgd_s:.1f} s (best {best:.3f}): "
             f"more than {ratio:.1f}x the wall time."
         )
+        + f" {lbfgs_words(settings.stages, 'coarse-to-fine')}; "
+        + f"{lbfgs_words(1, 'at one scale (the paper)')}."
     )
     return {
         "comparison": "Gatys vs keras-io SGD recipe, time to a fixed loss",
@@ -220,5 +258,15 @@ def _keras_io_comparison(loaded):
         "keras_io_loss_scale": scale,
         "keras_io_scale_trials": {f"{k:g}": round(v, 4) for k, v in trials.items()},
         "speed_ratio": round(ratio, 1),
+        **{
+            f"lbfgs_{label}": {
+                "seconds": round(lbfgs[stages][0], 2),
+                "reached": lbfgs[stages][1],
+                "best_loss": round(lbfgs[stages][2], 4),
+                "iterations": lbfgs[stages][3],
+                "speed_ratio": round(sgd_s / lbfgs[stages][0], 1),
+            }
+            for stages, label in ((settings.stages, "coarse_to_fine"), (1, "one_scale"))
+        },
         "summary": summary,
     }

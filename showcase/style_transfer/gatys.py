@@ -26,6 +26,8 @@ Without those arguments nothing changes.
 from __future__ import annotations
 
 import dataclasses
+import queue
+import threading
 import time
 from collections.abc import Iterator
 
@@ -34,6 +36,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 from PIL import Image
+from scipy import optimize
 
 from showcase.errors import InputError
 from showcase.images import fit_within, open_image
@@ -47,6 +50,8 @@ from showcase.style_transfer.losses import (
 
 MAX_SIZE = 1024
 MIN_STAGE_SIZE = 96
+OPTIMISERS = ("adam", "lbfgs")
+LBFGS_MEMORY = 10  # SciPy's default number of stored gradient pairs
 
 
 @dataclasses.dataclass
@@ -65,6 +70,9 @@ class GatysSettings:
     seed: int = 0
     # A time budget in seconds (None: none). Steps are thinned to fit it (see ``optimise``).
     max_seconds: float | None = None
+    # "adam", or "lbfgs": the paper's L-BFGS (SciPy's L-BFGS-B, the pixel range as its bounds);
+    # ``iterations`` then counts L-BFGS iterations and ``learning_rate`` is unused.
+    optimiser: str = "adam"
 
     def check(self) -> None:
         if not 32 <= self.size <= MAX_SIZE:
@@ -79,6 +87,8 @@ class GatysSettings:
             raise InputError(f"stages must be between 1 and 4, not {self.stages}")
         if self.max_seconds is not None and not self.max_seconds > 0:
             raise InputError(f"the time budget must be positive, not {self.max_seconds}")
+        if self.optimiser not in OPTIMISERS:
+            raise InputError(f"the optimiser must be one of {', '.join(OPTIMISERS)}")
 
 
 @dataclasses.dataclass
@@ -259,6 +269,89 @@ def _temporal_loss_and_gradient(network: LossNetwork):
     return loss_and_gradient
 
 
+def _progress(settings, step, planned, size, losses, picture, content_stage, started, notice):
+    if settings.preserve_colour:
+        picture = _with_content_colours(picture, content_stage)
+    return Progress(
+        step=step,
+        total_steps=planned,
+        stage_size=size,
+        losses={k: float(v) for k, v in losses.items()},
+        image=Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8)),
+        seconds=time.perf_counter() - started,
+        notice=notice,
+    )
+
+
+def lbfgs_iterations(
+    loss_and_gradient, start: np.ndarray, arguments: tuple, iterations: int, deadline: float
+) -> Iterator[tuple[np.ndarray, dict]]:
+    """Yield (picture, losses) after every L-BFGS-B iteration from ``start`` ((h, w, 3) in
+    [0, 255]), at most ``iterations`` of them and none after ``deadline`` (perf_counter time).
+
+    SciPy's minimiser drives the loop, so it runs in a thread and hands each iterate over; it
+    waits until the last one is taken, and closing this generator stops it after its current
+    iteration.
+    """
+    shape = start.shape
+    handed = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    latest = {}  # the last evaluation: the point, and every loss term there
+
+    def value_and_gradient(flat):
+        losses, gradient = loss_and_gradient(
+            tf.constant(flat.reshape(1, *shape), tf.float32), *arguments
+        )
+        latest.update(point=flat.copy(), losses={k: float(v) for k, v in losses.items()})
+        return float(losses["total"]), np.asarray(gradient, np.float64).ravel()
+
+    def hand_over(item) -> bool:
+        while not stop.is_set():
+            try:
+                handed.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def after_iteration(intermediate_result):
+        point = intermediate_result.x
+        if not np.array_equal(point, latest.get("point")):
+            value_and_gradient(point)
+        picture = point.reshape(shape).astype(np.float32)
+        if not hand_over((picture, dict(latest["losses"]))) or time.perf_counter() > deadline:
+            raise StopIteration
+
+    def run():
+        try:
+            optimize.minimize(
+                value_and_gradient,
+                start.astype(np.float64).ravel(),
+                jac=True,
+                method="L-BFGS-B",
+                bounds=optimize.Bounds(0.0, 255.0),
+                callback=after_iteration,
+                options={"maxiter": iterations, "maxfun": 3 * iterations, "maxcor": LBFGS_MEMORY},
+            )
+            hand_over(None)
+        except Exception as error:  # noqa: BLE001 - re-raised in the consumer's thread
+            hand_over(error)
+
+    worker = threading.Thread(target=run, daemon=True, name="showcase-lbfgs")
+    worker.start()
+    try:
+        while True:
+            item = handed.get()
+            if item is None:
+                return
+            if isinstance(item, Exception):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
 def _mask_at(mask, size: tuple[int, int]) -> np.ndarray:
     """A (height, width) or (height, width, 1) mask in [0, 1] -> (height, width) at ``size``."""
     mask = np.asarray(mask, dtype=np.float32)
@@ -381,6 +474,37 @@ def optimise(
             start = start + keep * (_as_start(initial, size) - start)
         if settings.preserve_colour:
             start = _luminance_only(start, start)
+        if settings.optimiser == "lbfgs":
+            final = stage == len(stage_sizes) - 1
+            # The time left, shared between the stages by their planned cost (steps x pixels).
+            costs = [n * p for n, p in zip(steps_per_stage[stage:], pixels[stage:], strict=True)]
+            deadline = float("inf")
+            if settings.max_seconds is not None:
+                seconds_left = settings.max_seconds - (time.perf_counter() - started)
+                deadline = time.perf_counter() + seconds_left * costs[0] / sum(costs)
+            picture, losses, reported = start, None, None
+            for picture, losses in lbfgs_iterations(
+                loss_and_gradient,
+                start,
+                (target_content, target_grams, weights, *temporal_args),
+                steps_per_stage[stage],
+                deadline,
+            ):
+                step += 1
+                if step % report_every == 0:
+                    reported = step
+                    yield _progress(settings, step, planned, size, losses, picture,
+                                    content_stage, started, notice)  # fmt: skip
+            if final and (losses is None or reported != step):
+                if losses is None:  # no iteration ran: the result is where the stage began
+                    losses, _ = loss_and_gradient(
+                        tf.constant(picture[None]), target_content, target_grams, weights,
+                        *temporal_args,
+                    )  # fmt: skip
+                yield _progress(settings, step, step, size, losses, picture, content_stage,
+                                started, notice)  # fmt: skip
+            optimizer_image = picture
+            continue
         image = tf.Variable(start[None])
         optimizer = keras.optimizers.Adam(settings.learning_rate)
         optimizer.build([image])

@@ -250,6 +250,15 @@ def run_vqa(page) -> None:
     expect_image_with_pixels(page, block(page, "Scene").locator("img").first)
 
 
+def run_image_to_image(page) -> None:
+    # The photo tab: the drawn example is redrawn by both models from its Canny drawing.
+    page.get_by_role("tab", name="Photo → drawing → photo").click()
+    first_example(page).click()
+    expect_image_with_pixels(page, block(page, "A photo").locator("img").first)
+    button(page, "Redraw it").click()
+    expect_image_with_pixels(page, block(page, "pix2pix (L1 + GAN)").locator("img").first)
+
+
 RUNS = {
     "sentiment": run_sentiment,
     "style_transfer": run_style_transfer,
@@ -260,6 +269,7 @@ RUNS = {
     "lessons": run_lessons,
     "rl": run_rl,
     "vqa": run_vqa,
+    "image_to_image": run_image_to_image,
 }
 
 

@@ -242,6 +242,7 @@ def normal_requests(photo: dict) -> dict[str, tuple[str, list]]:
         "lessons": ("lessons_running_mean", [0.9, 50, 20, 1.0, 0]),
         "rl": ("rl_new_game", ["You", 8]),
         "vqa": ("vqa_answer", [3, "what shape is the red object?", ""]),
+        "image_to_image": ("image_to_image_photo", [photo]),
     }
 
 

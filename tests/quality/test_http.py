@@ -205,6 +205,14 @@ def check_vqa_new_scene(outputs):
     check_vqa(rest, int(seed))
 
 
+def check_image_to_image(outputs):
+    drawing, gan, l1_only = outputs
+    assert picture(drawing).size == (256, 256)
+    if shipped("image_to_image"):
+        for made in (gan, l1_only):
+            assert picture(made).size == (256, 256) and picture(made).mode == "RGB"
+
+
 def check_tts(outputs):
     from showcase.tts.audio import read_wav
 
@@ -272,6 +280,8 @@ def calls(files):
             ),
             check_vqa_new_scene,
         ),
+        ("/image_to_image_sketch", (sketch,), check_image_to_image),
+        ("/image_to_image_photo", (photo,), check_image_to_image),
     ]
 
 
@@ -284,7 +294,7 @@ ENDPOINTS = [
     "/lessons_running_mean_stream", "/lessons_overfitting", "/lessons_dropout",
     "/lessons_vanishing_gradient", "/lessons_convolution", "/lessons_feature_maps",
     "/lessons_feature_maps_example", "/lessons_memory", "/rl_watch", "/rl_new_game", "/rl_drop",
-    "/vqa_answer", "/vqa_new_scene",
+    "/vqa_answer", "/vqa_new_scene", "/image_to_image_sketch", "/image_to_image_photo",
 ]  # fmt: skip
 
 

@@ -63,6 +63,11 @@ def request_for(demo: str, folder):
             (3, "what shape is the red object?", ""),
             lambda out: "true answer" in out[1] and len(out[2]["data"]) == 4,
         ),
+        "image_to_image": (
+            "/image_to_image_photo",
+            (photo,),
+            lambda out: out[1] is not None and out[2] is not None,
+        ),
         # The feature-map lesson reads the DCGAN and digit classifier the Space borrows.
         "lessons": (
             "/lessons_feature_maps_example",

@@ -62,9 +62,42 @@ def test_every_stage_runs_and_the_result_is_full_size(iterations):
     assert reports[-1].step == iterations and reports[-1].image.size == (128, 96)
 
 
+def test_lbfgs_lowers_the_loss_within_the_pixel_range():
+    network = LossNetwork("random")
+    settings = gatys.GatysSettings(size=48, iterations=15, stages=1, optimiser="lbfgs")
+    reports = list(gatys.optimise(_picture(0), [_picture(1)], settings, network, report_every=5))
+    assert reports[-1].losses["total"] < reports[0].losses["total"]
+    assert reports[-1].image.size == (48, 40) and 1 <= reports[-1].step <= 15
+    # L-BFGS-B's bounds keep every pixel in range (the image is not clipped after the fact).
+    picture = np.asarray(reports[-1].image)
+    assert picture.min() >= 0 and picture.max() <= 255
+
+
+def test_lbfgs_runs_every_stage_and_keeps_a_time_budget():
+    network = LossNetwork("random")
+    settings = gatys.GatysSettings(
+        size=128, iterations=2000, stages=2, optimiser="lbfgs", max_seconds=1.0
+    )
+    reports = list(gatys.optimise(_picture(0, (128, 96)), [_picture(1)], settings, network, 10**6))
+    assert reports[-1].image.size == (128, 96)
+    assert reports[-1].seconds < 6.0 and reports[-1].step < 2000
+
+
+def test_closing_an_lbfgs_optimisation_stops_its_thread():
+    import threading
+
+    network = LossNetwork("random")
+    settings = gatys.GatysSettings(size=48, iterations=500, stages=1, optimiser="lbfgs")
+    reports = gatys.optimise(_picture(0), [_picture(1)], settings, network, report_every=1)
+    next(reports)
+    reports.close()
+    assert not [t for t in threading.enumerate() if t.name == "showcase-lbfgs"]
+
+
 @pytest.mark.parametrize(
     "change, message",
     [
+        ({"optimiser": "sgd"}, "optimiser"),
         ({"size": 4096}, "size"),
         ({"iterations": 0}, "iterations"),
         ({"style_ratio": 2.0}, "style ratio"),
@@ -106,10 +139,16 @@ def test_the_keras_io_comparison_reports_a_speed_ratio(monkeypatch):
     monkeypatch.setattr(bench, "KERAS_IO_MAX_STEPS", 40)
     monkeypatch.setattr(bench, "LOSS_SCALES", (1e3, 1e5))
     monkeypatch.setattr(bench, "SCALE_TRIAL_STEPS", 3)
+    monkeypatch.setattr(bench, "LBFGS_MAX_ITERATIONS", 20)
     row = bench._keras_io_comparison(bench.Loaded(_RandomNetworkStyleTransfer, {}))
     assert row["keras_io_loss_scale"] in (1e3, 1e5)
     assert row["ours_s"] > 0 and row["keras_io_steps"] <= 40
     assert row["speed_ratio"] > 0 and "keras-io recipe" in row["summary"]
+    for label in ("coarse_to_fine", "one_scale"):
+        lbfgs = row[f"lbfgs_{label}"]
+        assert lbfgs["seconds"] > 0 and lbfgs["iterations"] <= 20
+        assert lbfgs["reached"] == (lbfgs["best_loss"] <= row["target_loss"] + 1e-4)
+    assert "L-BFGS at one scale" in row["summary"]
 
 
 class _RandomNetworkStyleTransfer:

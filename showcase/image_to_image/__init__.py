@@ -1,0 +1,20 @@
+"""Image-to-image translation: pix2pix (Isola et al. 2017), drawings to photos.
+
+``Pix2Pix.from_pretrained().translate(sketch)``; ``showcase train image_to_image --model NAME``
+trains one; ``showcase evaluate image_to_image`` scores them. Colourisation and CycleGAN are not
+built yet (see docs/demos/image_to_image.md).
+"""
+
+_EXPORTS = {"Pix2Pix": "showcase.image_to_image.api"}
+
+
+def __getattr__(name):
+    # Imported on first use: the CLI reads this package's presets without importing TensorFlow.
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = list(_EXPORTS)

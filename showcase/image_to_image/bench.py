@@ -1,0 +1,96 @@
+"""What ``showcase bench image_to_image`` loads and times.
+
+Latency: each installed model drawing a 128-pixel picture from a sketch, a 256-pixel one, and a
+photo's whole path (its Canny drawing, then the picture).
+
+Comparison: training images per second, pix2pix (generator and discriminator) against the
+L1-only ablation (generator alone), each with and without XLA (``jit_compile``), on the same
+batches of four 128-pixel crops, back to back on the same machine.
+"""
+
+from __future__ import annotations
+
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from showcase.bench import Case
+from showcase.image_to_image import model as networks
+from showcase.image_to_image.api import Pix2Pix
+from showcase.style_transfer.samples import landscape
+
+BATCH_SIZE = 4
+WARMUP_STEPS = 3
+TIMED_STEPS = 15
+
+
+def load(checkpoint=None) -> dict[str, Pix2Pix]:
+    return {name: model.warm_up() for name, model in Pix2Pix.installed(checkpoint).items()}
+
+
+def _sketch() -> np.ndarray:
+    drawing = np.full((256, 256), 255, np.uint8)
+    drawing[60:200, 60] = drawing[60:200, 200] = drawing[60, 60:200] = drawing[200, 60:200] = 0
+    drawing[30:60, 100:160] = 0
+    return drawing
+
+
+def bench_cases(models: dict) -> dict:
+    sketch, photo = _sketch(), landscape((384, 256))
+    cases = {}
+    for name, model in models.items():
+        cases[f"{name}: sketch, 128 px"] = Case(
+            lambda m=model: m.translate(sketch), str(model.path)
+        )
+        cases[f"{name}: sketch, 256 px"] = Case(
+            lambda m=model: m.translate(sketch, 256), str(model.path)
+        )
+        cases[f"{name}: photo -> drawing -> picture"] = Case(
+            lambda m=model: m.translate_photo(photo), str(model.path)
+        )
+    return cases
+
+
+def _images_per_second(adversarial: bool, jit_compile: bool) -> float:
+    keras.utils.set_random_seed(0)
+    generator = networks.build_unet()
+    discriminator = networks.build_patchgan() if adversarial else None
+    trainer = networks.Pix2PixTrainer(generator, discriminator, 1.0 if adversarial else 0.0)
+    trainer.compile(
+        g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5) if adversarial else None,
+        jit_compile=jit_compile,
+    )
+    rng = np.random.default_rng(0)
+    drawings = rng.choice([-1.0, 1.0], (BATCH_SIZE, 128, 128, 1), p=[0.9, 0.1]).astype("float32")
+    photos = rng.uniform(-1, 1, (BATCH_SIZE, 128, 128, 3)).astype("float32")
+    batches = tf.data.Dataset.from_tensors((drawings, photos)).repeat()
+    trainer.fit(batches, steps_per_epoch=WARMUP_STEPS, epochs=1, verbose=0)
+    started = time.perf_counter()
+    trainer.fit(batches, steps_per_epoch=TIMED_STEPS, epochs=1, verbose=0)
+    return TIMED_STEPS * BATCH_SIZE / (time.perf_counter() - started)
+
+
+def training_speed(checkpoint: str = "") -> dict:
+    measured = {
+        f"{'pix2pix' if adversarial else 'l1_only'}{'_xla' if xla else ''}": round(
+            _images_per_second(adversarial, xla), 1
+        )
+        for adversarial in (True, False)
+        for xla in (False, True)
+    }
+    return {
+        "checkpoint": checkpoint,
+        "case": "training images per second (batches of 4 crops, 128 px)",
+        **measured,
+        "summary": f"training, 128-pixel crops: pix2pix {measured['pix2pix']} images/s "
+        f"(XLA {measured['pix2pix_xla']}), L1 only {measured['l1_only']} images/s "
+        f"(XLA {measured['l1_only_xla']})",
+    }
+
+
+def comparisons(models: dict) -> list[dict]:
+    shipped = models.get("pix2pix")
+    return [training_speed(str(shipped.path) if shipped else "")]
