@@ -1,7 +1,8 @@
 """Regenerate docs/gallery/*: the project's drawn examples (style transfer, digits, episodes).
 
 python docs/make_gallery.py            # everything
-python docs/make_gallery.py dcgan      # only the named demo's figures (style_transfer, dcgan, rl)
+python docs/make_gallery.py dcgan      # only the named demo's figures (style_transfer, dcgan,
+                                       # rl, image_to_image)
 """
 
 from pathlib import Path
@@ -86,7 +87,37 @@ def rl_figures():
     Image.fromarray(np.concatenate(rows, axis=0)).save(OUT / "rl_episodes.png", optimize=True)
 
 
-FIGURES = {"style_transfer": style_transfer_figures, "dcgan": dcgan_figures, "rl": rl_figures}
+def image_to_image_figures():
+    """Rows of (drawing, pix2pix, L1 only) at 256 px: two drawn landscapes' Canny drawings and a
+    sketch drawn with lines (no third-party photos: BSDS500's are not ours to publish)."""
+    from PIL import ImageDraw
+
+    from showcase.image_to_image import Pix2Pix
+    from showcase.image_to_image.api import drawing_at
+
+    gan, l1_only = Pix2Pix.from_pretrained("pix2pix"), Pix2Pix.from_pretrained("l1_only")
+    sketch = Image.new("L", (256, 256), 255)
+    pen = ImageDraw.Draw(sketch)
+    pen.line((0, 170, 256, 150), fill=0, width=2)  # the horizon
+    pen.rectangle((70, 110, 150, 190), outline=0, width=2)  # a house
+    pen.polygon([(60, 110), (110, 60), (160, 110)], outline=0, width=2)
+    pen.ellipse((190, 30, 230, 70), outline=0, width=2)  # the sun
+    drawings = [Pix2Pix.drawing_of_photo(landscape((384, 256), seed)) for seed in (0, 3)]
+    drawings.append(drawing_at(sketch))
+    rows = []
+    for drawing in drawings:
+        pictures = [Image.fromarray(drawing).convert("RGB"),
+                    gan.translate_drawing(drawing), l1_only.translate_drawing(drawing)]  # fmt: skip
+        rows.append(np.asarray(side_by_side(*(p.resize((256, 256)) for p in pictures))))
+    Image.fromarray(np.concatenate(rows, axis=0)).save(OUT / "pix2pix_drawings.png", optimize=True)
+
+
+FIGURES = {
+    "style_transfer": style_transfer_figures,
+    "dcgan": dcgan_figures,
+    "rl": rl_figures,
+    "image_to_image": image_to_image_figures,
+}
 
 if __name__ == "__main__":
     import sys

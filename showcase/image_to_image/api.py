@@ -27,7 +27,7 @@ from showcase.pretrained import Pretrained
 DEMO = "image_to_image"
 DEFAULT_CHECKPOINT = "pix2pix"
 SIDES = (128, 256)  # the U-Net halves a side seven times: multiples of 128
-MAX_SKETCH_SIDE = 4096
+MAX_SKETCH_SIDE = 2048  # a drawing needs no more; 4 bytes a pixel several times over
 # Scaled down by a factor f, a one-pixel line covers 1/f of the smaller pixels it crosses: a
 # smaller pixel is ink when lines cover half that (and at most half of it).
 HALF_A_LINE = 0.5
