@@ -21,8 +21,7 @@ from showcase.apps.common import (
     standalone_page,
     user_errors,
 )
-from showcase.image_to_image.api import Pix2Pix, drawing_at
-from showcase.style_transfer.samples import landscape
+from showcase.image_to_image.api import Pix2Pix, drawing_at, example_photo
 
 DEMO = demo_entry("image_to_image")
 LABELS = {"pix2pix": "pix2pix (L1 + GAN)", "l1_only": "L1 only (the paper's ablation)"}
@@ -124,7 +123,7 @@ def render(checkpoint: str | None = None) -> Lazy:
                 photo = picture_input(
                     max_side=MAX_PHOTO_SIDE, label="A photo", type="pil", sources=["upload"]
                 )
-                gr.Examples([[landscape((384, 256))]], inputs=[photo], label="A drawn example")
+                gr.Examples([[example_photo()]], inputs=[photo], label="A drawn example")
                 photo_button = gr.Button("Redraw it", variant="primary")
             with gr.Column(scale=2):
                 with gr.Row():

@@ -2,6 +2,7 @@
 
 Handles any Pillow-readable file, PIL image or array: RGBA (composited on white), grayscale,
 palette, CMYK, 16-bit and EXIF-rotated photos; very large images are downscaled with a notice.
+:func:`list_images` finds the photos of training and evaluation folders.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from showcase.errors import InputError
+from showcase.errors import DataError, InputError
 
 SMALLEST_SIDE = 16
 # Above this a picture is refused before it is decoded: 40 megapixels (above 8K) would take
@@ -142,3 +143,21 @@ def fit_within(image: Image.Image, max_side: int) -> tuple[Image.Image, str]:
         f"{size[0]}x{size[1]}."
     )
     return image.resize(size, Image.LANCZOS), notice
+
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp"}
+
+
+def list_images(folders) -> list[str]:
+    """Every image file under the given folders (recursively), sorted for reproducibility."""
+    if isinstance(folders, str | Path):
+        folders = [folders]
+    files = []
+    for folder in folders:
+        folder = Path(folder).expanduser()
+        if not folder.is_dir():
+            raise DataError(f"{folder} is not a folder of photos")
+        files += [str(p) for p in sorted(folder.rglob("*")) if p.suffix.lower() in IMAGE_SUFFIXES]
+    if not files:
+        raise DataError(f"no .jpg/.png/.bmp photos found under {', '.join(map(str, folders))}")
+    return files

@@ -23,6 +23,7 @@ from showcase.image_to_image.inference import pictures_from_drawings
 from showcase.image_to_image.model import TRAIN_SIDE
 from showcase.images import open_image
 from showcase.pretrained import Pretrained
+from showcase.style_transfer.api import landscape
 
 DEMO = "image_to_image"
 DEFAULT_CHECKPOINT = "pix2pix"
@@ -31,6 +32,12 @@ MAX_SKETCH_SIDE = 2048  # a drawing needs no more; 4 bytes a pixel several times
 # Scaled down by a factor f, a one-pixel line covers 1/f of the smaller pixels it crosses: a
 # smaller pixel is ink when lines cover half that (and at most half of it).
 HALF_A_LINE = 0.5
+
+
+def example_photo() -> Image.Image:
+    """A landscape the project draws itself (the style-transfer demo's), for examples and
+    benchmarks: no third-party photo is shipped."""
+    return landscape((384, 256))
 
 
 def _checked_side(side) -> int:

@@ -10,6 +10,7 @@ batches of four 128-pixel crops, back to back on the same machine.
 
 from __future__ import annotations
 
+import statistics
 import time
 
 import keras
@@ -18,12 +19,14 @@ import tensorflow as tf
 
 from showcase.bench import Case
 from showcase.image_to_image import model as networks
-from showcase.image_to_image.api import Pix2Pix
-from showcase.style_transfer.samples import landscape
+from showcase.image_to_image.api import Pix2Pix, example_photo
 
 BATCH_SIZE = 4
-WARMUP_STEPS = 3
-TIMED_STEPS = 15
+WARMUP_STEPS = 5
+# Steps are timed in chunks and the median chunk reported: on this machine single runs of 15-40
+# steps varied by 2x from one run to the next.
+CHUNK_STEPS = 20
+CHUNKS = 5
 
 
 def load(checkpoint=None) -> dict[str, Pix2Pix]:
@@ -38,7 +41,7 @@ def _sketch() -> np.ndarray:
 
 
 def bench_cases(models: dict) -> dict:
-    sketch, photo = _sketch(), landscape((384, 256))
+    sketch, photo = _sketch(), example_photo()
     cases = {}
     for name, model in models.items():
         cases[f"{name}: sketch, 128 px"] = Case(
@@ -68,9 +71,12 @@ def _images_per_second(adversarial: bool, jit_compile: bool) -> float:
     photos = rng.uniform(-1, 1, (BATCH_SIZE, 128, 128, 3)).astype("float32")
     batches = tf.data.Dataset.from_tensors((drawings, photos)).repeat()
     trainer.fit(batches, steps_per_epoch=WARMUP_STEPS, epochs=1, verbose=0)
-    started = time.perf_counter()
-    trainer.fit(batches, steps_per_epoch=TIMED_STEPS, epochs=1, verbose=0)
-    return TIMED_STEPS * BATCH_SIZE / (time.perf_counter() - started)
+    rates = []
+    for _ in range(CHUNKS):
+        started = time.perf_counter()
+        trainer.fit(batches, steps_per_epoch=CHUNK_STEPS, epochs=1, verbose=0)
+        rates.append(CHUNK_STEPS * BATCH_SIZE / (time.perf_counter() - started))
+    return statistics.median(rates)
 
 
 def training_speed(checkpoint: str = "") -> dict:
@@ -83,7 +89,8 @@ def training_speed(checkpoint: str = "") -> dict:
     }
     return {
         "checkpoint": checkpoint,
-        "case": "training images per second (batches of 4 crops, 128 px)",
+        "case": "training images per second (batches of 4 crops, 128 px; the median of 5 runs "
+        "of 20 steps)",
         **measured,
         "summary": f"training, 128-pixel crops: pix2pix {measured['pix2pix']} images/s "
         f"(XLA {measured['pix2pix_xla']}), L1 only {measured['l1_only']} images/s "

@@ -21,8 +21,7 @@ from PIL import Image
 from showcase.errors import DataError
 from showcase.image_to_image.edges import canny_drawing, ink
 from showcase.image_to_image.model import TRAIN_SIDE
-from showcase.images import open_image
-from showcase.style_transfer.data import list_images
+from showcase.images import list_images, open_image
 
 TRAIN_SCALES = (144, 192)
 

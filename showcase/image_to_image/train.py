@@ -13,8 +13,8 @@ from showcase.image_to_image import model as networks
 from showcase.image_to_image.data import held_out, training_crops, training_pairs
 from showcase.image_to_image.evaluate import DEMO, METRIC, score_generator, split_label
 from showcase.image_to_image.presets import ImageToImageTrainConfig
+from showcase.images import list_images
 from showcase.resumable import warm_start_card
-from showcase.style_transfer.data import list_images
 
 TRAIN_CONFIG = ImageToImageTrainConfig
 PAPER = "Image-to-Image Translation with Conditional Adversarial Networks (Isola, Zhu, Zhou & " \

@@ -2,28 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import tensorflow as tf
-
-from showcase.errors import DataError
-
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp"}
-
-
-def list_images(folders) -> list[str]:
-    """Every image file under the given folders (recursively), sorted for reproducibility."""
-    if isinstance(folders, str | Path):
-        folders = [folders]
-    files = []
-    for folder in folders:
-        folder = Path(folder).expanduser()
-        if not folder.is_dir():
-            raise DataError(f"{folder} is not a folder of photos")
-        files += [str(p) for p in sorted(folder.rglob("*")) if p.suffix.lower() in IMAGE_SUFFIXES]
-    if not files:
-        raise DataError(f"no .jpg/.png/.bmp photos found under {', '.join(map(str, folders))}")
-    return files
 
 
 def photo_crops(

@@ -18,9 +18,8 @@ import numpy as np
 from PIL import Image
 
 from showcase.errors import DataError
-from showcase.images import fit_within, open_image
+from showcase.images import fit_within, list_images, open_image
 from showcase.style_transfer.api import DEMO, StyleTransfer
-from showcase.style_transfer.data import list_images
 from showcase.style_transfer.gatys import GatysSettings, optimise
 from showcase.style_transfer.loss_networks import LossNetwork
 from showcase.style_transfer.losses import content_loss, gram_matrix, style_loss

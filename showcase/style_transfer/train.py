@@ -10,9 +10,9 @@ import numpy as np
 
 from showcase import training
 from showcase.errors import DataError
-from showcase.images import fit_within, open_image
+from showcase.images import fit_within, list_images, open_image
 from showcase.style_transfer.api import DEMO, StyleTransfer
-from showcase.style_transfer.data import list_images, photo_crops
+from showcase.style_transfer.data import photo_crops
 from showcase.style_transfer.evaluate import load_photos, score_style, split_label
 from showcase.style_transfer.loss_networks import LossNetwork
 from showcase.style_transfer.losses import gram_matrix

@@ -26,6 +26,11 @@ def test_canny_draws_the_outline_of_a_square_and_nothing_on_a_flat_photo():
     assert (canny_drawing(np.full((64, 64, 3), 120, np.uint8)) == PAPER).all()
 
 
+def test_canny_sees_brightness_only():
+    # Red on blue of nearly the same brightness (88 and 85 of 255): no line between them.
+    assert (canny_drawing(square_photo(colour=(200, 40, 40))) == PAPER).all()
+
+
 def test_ink_is_one_on_lines_and_minus_one_on_paper():
     drawing = np.array([[INK, PAPER]], np.uint8)
     np.testing.assert_array_equal(ink(drawing)[..., 0], [[1.0, -1.0]])
