@@ -4,8 +4,6 @@ them through the CLI."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -49,15 +47,14 @@ def test_only_pix2pix_trains_a_discriminator(trained):
     assert card_of(paths["pix2pix"])["hyperparameters"]["steps_run"] == 2
 
 
-def test_the_cli_evaluates_every_checkpoint_of_a_folder(trained):
+def test_the_cli_evaluates_every_checkpoint_of_a_folder(trained, capsys):
+    from showcase.cli import main
+
     paths, held_out = trained
     folder = str(paths["pix2pix"].parent)
-    shown = subprocess.run(
-        [sys.executable, "-m", "showcase", "evaluate", "image_to_image", "--checkpoint", folder,
-         "--data", str(held_out), "--json"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    rows = json.loads(shown.stdout)["results"]
+    assert main(["evaluate", "image_to_image", "--checkpoint", folder, "--data", str(held_out),
+                 "--json"]) == 0  # fmt: skip
+    rows = json.loads(capsys.readouterr().out)["results"]
     assert {row["name"] for row in rows} == set(paths)
     assert all(row["value"] == row["card_value"] for row in rows)
 

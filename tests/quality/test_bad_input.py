@@ -236,6 +236,17 @@ def cases(f):
         ("lesson-no-drawing", "/lessons_feature_maps", (None, 16), Refused("Draw or upload")),
         ("lesson-text-as-drawing", "/lessons_feature_maps", (sketch_of, 16), Refused("not a")),
         ("lesson-delay-100k", "/lessons_memory", (100_000, 0), Refused("maximum")),
+        # image to image
+        ("i2i-no-sketch", "/image_to_image_sketch", (None,), Refused("Draw something")),
+        ("i2i-text-as-sketch", "/image_to_image_sketch", (sketch_of,), Refused("not a")),
+        ("i2i-no-photo", "/image_to_image_photo", (None,), Refused("Upload a photo")),
+        ("i2i-corrupt-photo", "/image_to_image_photo", (file("corrupt.png"),), Refused("not a")),
+        (
+            "i2i-4000x16-sliver",
+            "/image_to_image_photo",
+            (file("sliver.png"),),
+            Handled(lambda out: picture_size(out[0]) == (256, 256)),
+        ),
     ]
 
 
@@ -256,7 +267,8 @@ CASE_IDS = [
     "tts-punctuation-only", "tts-chinese-only", "tts-emoji-only", "lesson-alpha-above-1",
     "lesson-a-billion-samples", "lesson-degree-50", "lesson-dropout-1.5", "lesson-1000-layers",
     "lesson-kernel-with-a-word", "lesson-kernel-with-nan", "lesson-convolve-a-corrupt-file",
-    "lesson-no-drawing", "lesson-text-as-drawing", "lesson-delay-100k",
+    "lesson-no-drawing", "lesson-text-as-drawing", "lesson-delay-100k", "i2i-no-sketch",
+    "i2i-text-as-sketch", "i2i-no-photo", "i2i-corrupt-photo", "i2i-4000x16-sliver",
 ]  # fmt: skip
 
 

@@ -213,6 +213,14 @@ def check_image_to_image(outputs):
             assert picture(made).size == (256, 256) and picture(made).mode == "RGB"
 
 
+def check_image_to_image_sketch(outputs):
+    """The sketch (a dark "1" down the middle of a white 280-pixel canvas) is read as ink there
+    and paper elsewhere, then drawn by both models."""
+    check_image_to_image(outputs)
+    seen = np.asarray(picture(outputs[0]).convert("L"))
+    assert seen[:, 110:145].min() < 128 and seen[:, :90].min() > 200
+
+
 def check_tts(outputs):
     from showcase.tts.audio import read_wav
 
@@ -280,7 +288,7 @@ def calls(files):
             ),
             check_vqa_new_scene,
         ),
-        ("/image_to_image_sketch", (sketch,), check_image_to_image),
+        ("/image_to_image_sketch", (sketch,), check_image_to_image_sketch),
         ("/image_to_image_photo", (photo,), check_image_to_image),
     ]
 
