@@ -278,7 +278,7 @@ def test_the_table_has_at_least_40_cases_and_every_demo(bad_files):
     assert len(table) >= 40
     prefixes = {api_name.split("_")[0] for _, api_name, _, _ in table}
     assert prefixes == {"/sentiment", "/style", "/dcgan", "/captioning", "/translation", "/tts",
-                        "/lessons"}  # fmt: skip
+                        "/lessons", "/image"}  # fmt: skip
 
 
 @pytest.mark.parametrize("case_id", CASE_IDS)
