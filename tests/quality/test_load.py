@@ -1,6 +1,6 @@
 """Load and memory: one hub on loopback under 16 concurrent clients, and its resident memory.
 
-- 20 clients x 10 requests, mixed across the cheap demos: no request may fail; p50/p95 latency
+- 20 clients x 6 requests, mixed across the cheap demos: no request may fail; p50/p95 latency
   (per endpoint and overall) and the server's peak RSS are printed and written to
   test-artifacts/load.json (the README quotes them).
 - A heavy job (a Gatys optimisation, one at a time in its own queue) must not hold up the fast
@@ -23,7 +23,7 @@ from tests.support import ARTIFACTS, shipped
 pytestmark = [pytest.mark.slow, pytest.mark.load, pytest.mark.xdist_group("hub")]
 
 CLIENTS = 20
-REQUESTS_PER_CLIENT = 10
+REQUESTS_PER_CLIENT = 6  # 10 until the suite neared its 10 minutes; 20 at once is the point
 MEMORY_LIMIT_MB = 4096
 SQUEEZENET = "SqueezeNet v1.1 (fast, default)"
 

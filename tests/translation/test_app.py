@@ -6,7 +6,8 @@ from PIL import Image
 
 from tests.support import free_port
 
-pytestmark = pytest.mark.slow
+# With the model tests: one worker trains the shared toy translator once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("translation_models")]
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,9 @@ import pytest
 
 from showcase.errors import InputError
 
+# With the UI tests: one worker trains the shared toy translator once.
+pytestmark = pytest.mark.xdist_group("translation_models")
+
 
 @pytest.fixture(scope="module")
 def translator(tiny_translator_path):
