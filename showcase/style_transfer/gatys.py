@@ -558,16 +558,6 @@ def optimise(
                         ).strip()
             last = stage == len(stage_sizes) - 1 and stage_step == steps_per_stage[stage]
             if step % report_every == 0 or last:
-                picture = image.numpy()[0]
-                if settings.preserve_colour:
-                    picture = _with_content_colours(picture, content_stage)
-                yield Progress(
-                    step=step,
-                    total_steps=planned,
-                    stage_size=size,
-                    losses={k: float(v) for k, v in losses.items()},
-                    image=Image.fromarray(picture.astype(np.uint8)),
-                    seconds=time.perf_counter() - started,
-                    notice=notice,
-                )
+                yield _progress(settings, step, planned, size, losses, image.numpy()[0],
+                                content_stage, started, notice)  # fmt: skip
         optimizer_image = image.numpy()[0]
