@@ -1,5 +1,6 @@
 """Image-to-image UI: draw a sketch (or give a photo) and see what pix2pix makes of it, beside
-the same network trained with L1 alone.
+the same network trained with L1 alone; or give a photo and see three colourisers paint its grey
+version, the last one with the hints a user clicks.
 
 The sketch is read as dark lines on white, fitted into a 128-pixel square (the size the models
 learnt at) and handed to both models; a photo is first turned into its Canny drawing, as the
@@ -21,7 +22,15 @@ from showcase.apps.common import (
     standalone_page,
     user_errors,
 )
-from showcase.image_to_image.api import Pix2Pix, drawing_at, example_photo
+from showcase.image_to_image.api import (
+    Colorizer,
+    Pix2Pix,
+    checked_hints,
+    drawing_at,
+    example_photo,
+    hints_from_text,
+    hints_text,
+)
 
 DEMO = demo_entry("image_to_image")
 LABELS = {"pix2pix": "pix2pix (L1 + GAN)", "l1_only": "L1 only (the paper's ablation)"}
@@ -31,6 +40,13 @@ MAX_PHOTO_SIDE = 2048  # uploads are decoded at most this large; the model sees 
 CONCURRENCY_LIMIT = 2
 SCORE_HEADERS = ["model", "PSNR (dB)", "SSIM", "edge F1", "colourfulness", "sharpness",
                  "training"]  # fmt: skip
+COLOUR_LABELS = {
+    "colour_regression": "Regression (L2)",
+    "colour_classes": "Classes (Zhang et al. 2016)",
+    "colour_hints": "With your hints (Zhang et al. 2017)",
+}
+COLOUR_HEADERS = ["model", "PSNR (dB)", "SSIM", "colourfulness", "PSNR with 10 hints",
+                  "training"]  # fmt: skip
 
 
 def _composite(sketch):
@@ -73,22 +89,93 @@ def scores_table(checkpoint) -> list[list]:
     return rows
 
 
+def colour_scores_table(checkpoint) -> list[list]:
+    rows, reference = [], {}
+    for name in Colorizer.available(checkpoint):
+        card = Colorizer.card_for(name, checkpoint=checkpoint)
+        metric = card.metric if card else {}
+        if metric.get("value") is None:
+            continue
+        by_hints = metric.get("psnr_by_hints", {}).get("10", "")
+        rows.append([COLOUR_LABELS.get(name, name), metric["psnr"], metric["ssim"],
+                     metric["colourfulness"], by_hints,
+                     f"{card.training_time_s / 60:.0f} min"])  # fmt: skip
+        reference = metric
+    if rows:
+        rows.append(["the grey photos", reference.get("grey_psnr", ""), "", 0.0, "", ""])
+        rows.append(["the true photos", "", "", reference.get("photos", {}).get(
+            "colourfulness", ""), "", ""])  # fmt: skip
+    return rows
+
+
+def _photo(photo):
+    if photo is None:
+        raise gr.Error("Upload a photo first.")
+    return photo
+
+
 def render(checkpoint: str | None = None) -> Lazy:
     """Add the image-to-image UI to the current Blocks; returns its lazily loaded models."""
-    models = Lazy(lambda: {name: model.warm_up() for name, model in
-                           Pix2Pix.installed(checkpoint).items()})  # fmt: skip
+
+    def load_all():
+        # Either kind may be missing from a folder of one's own checkpoints.
+        return {
+            kind: {
+                name: loader.load(path).warm_up()
+                for name, path in loader.available(checkpoint).items()
+            }
+            for kind, loader in (("translators", Pix2Pix), ("colourisers", Colorizer))
+        }
+
+    models = Lazy(load_all)
+
+    def translators():
+        found = models.get()["translators"]
+        if not found:
+            raise gr.Error("No drawing-to-photo model is installed.")
+        return found
+
+    def colourisers():
+        found = models.get()["colourisers"]
+        if not found:
+            raise gr.Error("No colourisation model is installed.")
+        return found
+
+    def hinted(photo, hints):
+        model = colourisers().get("colour_hints")
+        return model.colorize(photo, hints) if model else None
+
+    @user_errors
+    def colourise(photo, typed_hints):
+        photo = _photo(photo)
+        hints = checked_hints(hints_from_text(typed_hints), photo.size)
+        found = colourisers()
+        pictures = [found[name].colorize(photo) if name in found else None
+                    for name in ("colour_regression", "colour_classes")]  # fmt: skip
+        return [Colorizer.grey(photo), *pictures, hinted(photo, hints)]
+
+    @user_errors
+    def add_hint(photo, typed_hints, colour, colour_of_photo, event: gr.SelectData):
+        photo = _photo(photo)
+        shown_width = Colorizer.grey(photo).width
+        x, y = (round(value * photo.width / shown_width) for value in event.index[:2])
+        x, y = min(max(x, 0), photo.width - 1), min(max(y, 0), photo.height - 1)
+        if colour_of_photo:
+            colour = photo.convert("RGB").getpixel((x, y))
+        hints = checked_hints([*hints_from_text(typed_hints), (x, y, colour)], photo.size)
+        return hints_text(hints), hinted(photo, hints)
 
     @user_errors
     def from_sketch(sketch):
         drawing = drawing_at(_composite(sketch))
-        return [_shown(drawing), *_both(models.get(), drawing)]
+        return [_shown(drawing), *_both(translators(), drawing)]
 
     @user_errors
     def from_photo(photo):
         if photo is None:
             raise gr.Error("Upload a photo first.")
         drawing = Pix2Pix.drawing_of_photo(photo)
-        return [_shown(drawing), *_both(models.get(), drawing)]
+        return [_shown(drawing), *_both(translators(), drawing)]
 
     gr.Markdown(header(DEMO, checkpoint))
     gr.Markdown(
@@ -130,14 +217,53 @@ def render(checkpoint: str | None = None) -> Lazy:
                     photo_drawing = gr.Image(label="Its Canny drawing", interactive=False)
                     photo_gan = gr.Image(label=LABELS["pix2pix"], interactive=False)
                     photo_l1 = gr.Image(label=LABELS["l1_only"], interactive=False)
+    with gr.Tab("Grey → colour"):
+        gr.Markdown(
+            "Each photo is made grey (only its lightness is kept) and three networks paint it "
+            "again. *Regression* predicts the colour as numbers and plays safe: where a thing "
+            "could be red or blue it picks the average, a dull grey-brown. *Classes* picks from "
+            "262 colour bins and favours rarer, brighter ones. *With your hints* also reads the "
+            "colours you give: click the grey picture to add one (from the photo itself, or "
+            "the colour you pick)."
+        )
+        with gr.Row():
+            with gr.Column(scale=1):
+                colour_photo = picture_input(
+                    max_side=MAX_PHOTO_SIDE, label="A photo", type="pil", sources=["upload"]
+                )
+                gr.Examples([[example_photo()]], inputs=[colour_photo], label="A drawn example")
+                hint_colour = gr.ColorPicker(value="#d03020", label="Hint colour")
+                hint_from_photo = gr.Checkbox(
+                    value=True, label="Take a hint's colour from the photo"
+                )
+                typed_hints = gr.Textbox(
+                    label="Hints: x, y, #rrggbb (one per line; clicks add them)", lines=3
+                )
+                with gr.Row():
+                    colour_button = gr.Button("Colourise", variant="primary")
+                    clear_hints = gr.Button("Clear hints")
+            with gr.Column(scale=3):
+                with gr.Row():
+                    grey_picture = gr.Image(label="Grey (click to add a hint)", interactive=False)
+                    colour_outputs = [
+                        gr.Image(label=label, interactive=False) for label in COLOUR_LABELS.values()
+                    ]
     with gr.Accordion("Held-out scores (200 BSDS500 test photos)", open=False):
         gr.Dataframe(value=scores_table(checkpoint) or None, headers=SCORE_HEADERS,
+                     interactive=False)  # fmt: skip
+        gr.Dataframe(value=colour_scores_table(checkpoint) or None, headers=COLOUR_HEADERS,
                      interactive=False)  # fmt: skip
     shared = {"concurrency_limit": CONCURRENCY_LIMIT, "concurrency_id": "image_to_image"}
     sketch_button.click(from_sketch, [sketch], [sketch_drawing, sketch_gan, sketch_l1],
                         api_name="image_to_image_sketch", **shared)  # fmt: skip
     photo_button.click(from_photo, [photo], [photo_drawing, photo_gan, photo_l1],
                        api_name="image_to_image_photo", **shared)  # fmt: skip
+    colour_button.click(colourise, [colour_photo, typed_hints], [grey_picture, *colour_outputs],
+                        api_name="image_to_image_colour", **shared)  # fmt: skip
+    grey_picture.select(add_hint, [colour_photo, typed_hints, hint_colour, hint_from_photo],
+                        [typed_hints, colour_outputs[-1]], api_visibility="private",
+                        **shared)  # fmt: skip
+    clear_hints.click(lambda: "", None, typed_hints, api_visibility="private")
     return models
 
 

@@ -2,7 +2,7 @@
 
 python docs/make_gallery.py            # everything
 python docs/make_gallery.py dcgan      # only the named demo's figures (style_transfer, dcgan,
-                                       # rl, image_to_image)
+                                       # rl, image_to_image, colourisation)
 """
 
 from pathlib import Path
@@ -112,11 +112,42 @@ def image_to_image_figures():
     Image.fromarray(np.concatenate(rows, axis=0)).save(OUT / "pix2pix_drawings.png", optimize=True)
 
 
+def colourisation_figures():
+    """Rows of (grey, regression, classes, 10 hints, the photo) for three Kodak photos (released
+    for unrestricted use), from $SHOWCASE_DATA or ../shared/data."""
+    import os
+
+    from showcase.image_to_image import Colorizer
+    from showcase.image_to_image.hints import evaluation_points
+
+    data = Path(
+        os.environ.get("SHOWCASE_DATA", Path(__file__).resolve().parents[2] / "shared/data")
+    )
+    models = [Colorizer.from_pretrained(name) for name in
+              ("colour_regression", "colour_classes", "colour_hints")]  # fmt: skip
+    rows = []
+    for number in (3, 5, 23):
+        photo = Image.open(data / f"natural_images/Kodak/kodim{number:02d}.png").convert("RGB")
+        photo = photo.resize((288, 192), Image.Resampling.LANCZOS)
+        # The evaluation's 10 hints (places on a 128 grid), coloured as the photo is there.
+        places = [
+            (int(x * 288 / 128), int(y * 192 / 128)) for y, x in evaluation_points(number, 10, 128)
+        ]
+        hints = [(x, y, photo.getpixel((x, y))) for x, y in places]
+        pictures = [Colorizer.grey(photo), models[0].colorize(photo), models[1].colorize(photo),
+                    models[2].colorize(photo, hints), photo]  # fmt: skip
+        rows.append(np.asarray(side_by_side(*pictures)))
+    Image.fromarray(np.concatenate(rows, axis=0)).save(
+        OUT / "colourisation_kodak.png", optimize=True
+    )
+
+
 FIGURES = {
     "style_transfer": style_transfer_figures,
     "dcgan": dcgan_figures,
     "rl": rl_figures,
     "image_to_image": image_to_image_figures,
+    "colourisation": colourisation_figures,
 }
 
 if __name__ == "__main__":

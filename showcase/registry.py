@@ -231,11 +231,18 @@ DEMOS: dict[str, Demo] = {
             name="image_to_image",
             title="Image-to-image translation",
             paper="Image-to-Image Translation with Conditional Adversarial Networks (pix2pix; "
-            "Isola, Zhu, Zhou & Efros 2017)",
+            "Isola, Zhu, Zhou & Efros 2017); Colorful Image Colorization (Zhang, Isola & Efros "
+            "2016) and its user-guided sequel (Zhang, Zhu et al. 2017)",
             paper_url="https://arxiv.org/abs/1611.07004",
             app="showcase.apps.image_to_image",
             bench="showcase.image_to_image.bench",
-            checkpoint_names=("pix2pix", "l1_only"),
+            checkpoint_names=(
+                "pix2pix",
+                "l1_only",
+                "colour_classes",
+                "colour_regression",
+                "colour_hints",
+            ),
             training="showcase.image_to_image.train",
             presets="showcase.image_to_image.presets",
             evaluation="showcase.image_to_image.evaluate",

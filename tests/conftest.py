@@ -153,10 +153,10 @@ def tiny_vqa_models(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tiny_image_to_image_models(tmp_path_factory):
-    """pix2pix and its L1-only ablation at width 4, trained for two steps on six drawn
-    landscapes and scored on two more, in one folder (a few seconds); returns (paths by name,
-    the held-out folder)."""
-    from showcase.image_to_image.presets import ImageToImageTrainConfig
+    """pix2pix, its L1-only ablation and the three colourisers at width 4, each trained for two
+    steps on six drawn landscapes and scored on two more, in one folder (a few seconds each);
+    returns (paths by name, the held-out folder)."""
+    from showcase.image_to_image.presets import MODELS, ImageToImageTrainConfig
     from showcase.image_to_image.train import train
     from showcase.style_transfer.samples import landscape
 
@@ -177,7 +177,7 @@ def tiny_image_to_image_models(tmp_path_factory):
         "verbose": 0,
     }
     paths = {model: train(ImageToImageTrainConfig(model=model, **common))
-             for model in ("pix2pix", "l1_only")}  # fmt: skip
+             for model in MODELS}  # fmt: skip
     return paths, photos / "held_out"
 
 

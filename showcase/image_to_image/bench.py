@@ -1,7 +1,8 @@
 """What ``showcase bench image_to_image`` loads and times.
 
-Latency: each installed model drawing a 128-pixel picture from a sketch, a 256-pixel one, and a
-photo's whole path (its Canny drawing, then the picture).
+Latency: each installed pix2pix model drawing a 128-pixel picture from a sketch, a 256-pixel one,
+and a photo's whole path (its Canny drawing, then the picture); each colouriser colouring a
+384 x 256 photo through its 128- and 256-pixel networks, and the hint model with 10 hints.
 
 Comparison: training images per second, pix2pix (generator and discriminator) against the
 L1-only ablation (generator alone), each with and without XLA (``jit_compile``), on the same
@@ -18,8 +19,9 @@ import numpy as np
 import tensorflow as tf
 
 from showcase.bench import Case
+from showcase.errors import CheckpointError
 from showcase.image_to_image import model as networks
-from showcase.image_to_image.api import Pix2Pix, example_photo
+from showcase.image_to_image.api import Colorizer, Pix2Pix, example_photo
 
 BATCH_SIZE = 4
 WARMUP_STEPS = 5
@@ -29,8 +31,19 @@ CHUNK_STEPS = 20
 CHUNKS = 5
 
 
-def load(checkpoint=None) -> dict[str, Pix2Pix]:
-    return {name: model.warm_up() for name, model in Pix2Pix.installed(checkpoint).items()}
+def load(checkpoint=None) -> dict:
+    models = {}
+    for loader in (Pix2Pix, Colorizer):
+        found = loader.available(checkpoint)
+        models.update({name: loader.load(path).warm_up() for name, path in found.items()})
+    if not models:
+        raise CheckpointError(
+            f"no image_to_image checkpoint found in {checkpoint or 'the package'}"
+        )
+    return models
+
+
+HINTS = [(20 + 34 * i, 40 + 17 * i, "#c04030") for i in range(10)]
 
 
 def _sketch() -> np.ndarray:
@@ -44,6 +57,16 @@ def bench_cases(models: dict) -> dict:
     sketch, photo = _sketch(), example_photo()
     cases = {}
     for name, model in models.items():
+        if isinstance(model, Colorizer):
+            for side in (128, 256):
+                cases[f"{name}: 384 x 256 photo, {side} px network"] = Case(
+                    lambda m=model, s=side: m.colorize(photo, side=s), str(model.path)
+                )
+            if model.takes_hints:
+                cases[f"{name}: 384 x 256 photo, 10 hints"] = Case(
+                    lambda m=model: m.colorize(photo, HINTS), str(model.path)
+                )
+            continue
         cases[f"{name}: sketch, 128 px"] = Case(
             lambda m=model: m.translate(sketch), str(model.path)
         )

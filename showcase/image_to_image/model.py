@@ -44,14 +44,12 @@ def encoder_widths(width: int) -> list[int]:
     return [width * min(2**level, 8) for level in range(DOWNSAMPLINGS)]
 
 
-def build_unet(width: int = 32, in_channels: int = 1, out_channels: int = 3) -> keras.Model:
-    """The U-Net generator: (batch, h, w, in_channels) in [-1, 1] -> (batch, h, w, 3) in [-1, 1].
-
-    ``h`` and ``w`` must be multiples of 128 (seven halvings).
-    """
-    drawing = keras.Input((None, None, in_channels), name="drawing")
+def unet_features(inputs, width: int = 32):
+    """The U-Net up to its last skip connection: (batch, h, w, c) -> (batch, h/2, w/2, 2 width),
+    the decoder's last layer joined with the encoder's first. ``h`` and ``w`` must be multiples
+    of 128 (seven halvings)."""
     widths = encoder_widths(width)
-    skips, x = [], drawing
+    skips, x = [], inputs
     for level, filters in enumerate(widths):
         x = layers.Conv2D(
             filters, 4, strides=2, padding="same", use_bias=level == 0, name=f"down{level + 1}"
@@ -73,9 +71,18 @@ def build_unet(width: int = 32, in_channels: int = 1, out_channels: int = 3) -> 
             x = layers.Dropout(0.5, name=f"up{index + 1}_dropout")(x)
         x = layers.ReLU(name=f"up{index + 1}_act")(x)
         x = layers.Concatenate(name=f"skip{DOWNSAMPLINGS - 1 - index}")([x, skip])
+    return x
+
+
+def build_unet(width: int = 32, in_channels: int = 1, out_channels: int = 3) -> keras.Model:
+    """The U-Net generator: (batch, h, w, in_channels) in [-1, 1] -> (batch, h, w, 3) in [-1, 1].
+
+    ``h`` and ``w`` must be multiples of 128 (seven halvings).
+    """
+    drawing = keras.Input((None, None, in_channels), name="drawing")
     picture = layers.Conv2DTranspose(
         out_channels, 4, strides=2, padding="same", activation="tanh", name="picture"
-    )(x)
+    )(unet_features(drawing, width))
     return keras.Model(drawing, picture, name="unet")
 
 

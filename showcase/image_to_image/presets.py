@@ -7,7 +7,8 @@ import dataclasses
 
 from showcase.training import TrainConfig
 
-MODELS = ("pix2pix", "l1_only")
+# pix2pix's two, then colourisation's three (``colour_model.py``).
+MODELS = ("pix2pix", "l1_only", "colour_regression", "colour_classes", "colour_hints")
 
 
 @dataclasses.dataclass
@@ -24,7 +25,9 @@ class ImageToImageTrainConfig(TrainConfig):
         default="pix2pix",
         metadata={
             "choices": MODELS,
-            "help": "pix2pix (L1 + conditional GAN) or l1_only (the paper's ablation)",
+            "help": "pix2pix (L1 + conditional GAN), l1_only (its ablation), or a colouriser: "
+            "colour_regression (L2), colour_classes (Zhang et al. 2016), colour_hints (with "
+            "user hints, Zhang et al. 2017)",
         },
     )
     epochs: int = 200

@@ -1,7 +1,9 @@
-"""Train pix2pix or its L1-only ablation (`showcase train image_to_image --model NAME`)."""
+"""Train pix2pix, its L1-only ablation or a colouriser (`showcase train image_to_image --model
+NAME`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 
@@ -9,14 +11,34 @@ import keras
 
 from showcase import checkpoints, training
 from showcase.errors import DataError, ShowcaseError
+from showcase.image_to_image import colour_bins
 from showcase.image_to_image import model as networks
+from showcase.image_to_image.colour_data import colour_crops, training_photos
+from showcase.image_to_image.colour_model import (
+    COLOUR_MODELS,
+    ColouriserTrainer,
+    build_colouriser,
+)
 from showcase.image_to_image.data import held_out, training_crops, training_pairs
-from showcase.image_to_image.evaluate import DEMO, METRIC, score_generator, split_label
+from showcase.image_to_image.evaluate import (
+    DEMO,
+    METRIC,
+    score_colouriser,
+    score_generator,
+    split_label,
+)
 from showcase.image_to_image.presets import ImageToImageTrainConfig
 from showcase.images import list_images
 from showcase.resumable import warm_start_card
 
 TRAIN_CONFIG = ImageToImageTrainConfig
+COLOUR_PAPERS = {
+    "colour_regression": "Colorful Image Colorization (Zhang, Isola & Efros 2016): the L2 "
+    "regression baseline",
+    "colour_classes": "Colorful Image Colorization (Zhang, Isola & Efros 2016)",
+    "colour_hints": "Real-Time User-Guided Image Colorization with Learned Deep Priors (Zhang, "
+    "Zhu, Isola, Geng, Lin, Yu & Efros 2017)",
+}
 PAPER = "Image-to-Image Translation with Conditional Adversarial Networks (Isola, Zhu, Zhou & " \
     "Efros 2017)"  # fmt: skip
 
@@ -53,7 +75,7 @@ class Limits(keras.callbacks.Callback):
 def _curves(epochs: list[dict]) -> dict:
     steps = [row["steps"] for row in epochs]
     names = {"l1": "L1 to the photo (training crops)", "gan": "generator's GAN loss",
-             "d_loss": "discriminator's loss"}  # fmt: skip
+             "d_loss": "discriminator's loss", "loss": "colour loss (training crops)"}  # fmt: skip
     return {
         title: {
             "x": steps,
@@ -66,6 +88,45 @@ def _curves(epochs: list[dict]) -> dict:
     }
 
 
+@dataclasses.dataclass
+class Run:
+    """What one training run of either kind hands to the card: the shipped model and its
+    scores, and what the card says about it."""
+
+    model: keras.Model
+    photos_scored: int
+    measured: dict
+    paper: str
+    dataset: dict
+    notes: str
+    leave_out: tuple[str, ...]
+
+
+def _starting_model(config: ImageToImageTrainConfig, earlier, build) -> keras.Model:
+    if earlier is None:
+        return build()
+    if earlier.hyperparameters.get("model") != config.model:
+        raise ShowcaseError(f"{config.warm_start} is not a {config.model} checkpoint")
+    return checkpoints.load_model(Path(config.warm_start), DEMO)
+
+
+def _fit(trainer, batches, config: ImageToImageTrainConfig, log) -> tuple[Limits, float]:
+    limits = Limits(config.steps_per_epoch, config.max_minutes * 60, config.max_steps, log)
+    started = time.perf_counter()
+    trainer.fit(batches, epochs=config.epochs, steps_per_epoch=config.steps_per_epoch,
+                verbose=config.verbose, callbacks=[limits], shuffle=False)  # fmt: skip
+    return limits, time.perf_counter() - started
+
+
+def _adam(config: ImageToImageTrainConfig):
+    return keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1)
+
+
+def _train_set(folders: list[str]) -> str:
+    return f"{', '.join(folders)} ({len(list_images(folders))} photos; random 128-pixel crops at " \
+        "two scales, flipped)"  # fmt: skip
+
+
 def train(config: ImageToImageTrainConfig) -> Path:
     training.prepare(config)
     if not config.data:
@@ -74,73 +135,37 @@ def train(config: ImageToImageTrainConfig) -> Path:
         raise DataError("give the held-out photos with --held-out DIR")
     keras.utils.set_random_seed(config.seed)
     log = print if config.verbose else (lambda line: None)
-    name = config.name or config.model
     folders = [folder for folder in config.data.split(",") if folder]
-    photo_count = len(list_images(folders))
-    pairs = training_pairs(folders)
     earlier = warm_start_card(config.warm_start)
-    adversarial = config.model == "pix2pix"
+    colour = config.model in COLOUR_MODELS
     with training.training_session(DEMO, config) as session:
-        with session.scope():
-            if earlier is not None:
-                if earlier.hyperparameters.get("model") != config.model:
-                    raise ShowcaseError(f"{config.warm_start} is not a {config.model} checkpoint")
-                generator = checkpoints.load_model(Path(config.warm_start), DEMO)
-            else:
-                generator = networks.build_unet(config.width)
-            discriminator = networks.build_patchgan(config.width) if adversarial else None
-            trainer = networks.Pix2PixTrainer(
-                generator, discriminator, 1.0 if adversarial else 0.0, config.l1_weight
-            )
-
-            def adam():
-                return keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1)
-
-            trainer.compile(g_optimizer=adam(), d_optimizer=adam() if adversarial else None)
-        limits = Limits(config.steps_per_epoch, config.max_minutes * 60, config.max_steps, log)
-        started = time.perf_counter()
-        trainer.fit(
-            training_crops(pairs, session.global_batch(config.batch_size), config.seed),
-            epochs=config.epochs,
-            steps_per_epoch=config.steps_per_epoch,
-            verbose=config.verbose,
-            callbacks=[limits],
-            shuffle=False,
-        )
-        training_time = time.perf_counter() - started
-    shipped = training.inference_copy(generator, lambda: networks.build_unet(config.width))
-    # Shipped compacted (float16 precision, half the file): scored as it is stored.
-    checkpoints.round_to_half(shipped)
-    photos = held_out(config.held_out)
-    measured = score_generator(shipped, photos)
+        fit = _fit_colouriser if colour else _fit_pix2pix
+        model, rebuild, limits, training_time = fit(config, folders, earlier, session, log)
+    # Built after the session, so in float32 whatever precision trained it.
+    shipped = _shipped(model, rebuild)
+    run = (_colouriser_run if colour else _pix2pix_run)(config, shipped)
+    name = config.name or config.model
     seconds_before = earlier.training_time_s if earlier else 0.0
     steps_before = int(earlier.hyperparameters.get("steps_run", 0)) if earlier else 0
+    split = split_label(config.held_out, run.photos_scored)
     card = session.card(
         name,
-        paper=PAPER + ("" if adversarial else ": the L1-only ablation"),
+        paper=run.paper,
         dataset={
-            "train": f"{', '.join(folders)} ({photo_count} photos; random 128-pixel crops at "
-            "two scales, flipped)",
-            "held_out": split_label(config.held_out, len(photos)),
+            "train": _train_set(folders),
+            "held_out": split,
             "held_out_folder": str(config.held_out),
-            "drawings": "OpenCV Canny edges (showcase.image_to_image.edges)",
-        },
-        metric={
-            "name": METRIC,
-            "split": split_label(config.held_out, len(photos)),
-            "value": measured["psnr"],
-            **measured,
+            **run.dataset,
         },  # fmt: skip
-        notes="The generator alone is shipped, its weights rounded to float16 precision (the "
-        "scores are measured on them). pix2pix keeps no discriminator: a warm start gives it a "
-        "fresh one.",
+        metric={"name": METRIC, "split": split, "value": run.measured["psnr"], **run.measured},
+        notes=run.notes,
         train_command=training.command_line(
             "train", DEMO, config, placeholders={"data": "PHOTOS", "held_out": "HELD_OUT"}
         ),
         evaluate_command=f"showcase evaluate {DEMO} --checkpoint {name}.keras --data HELD_OUT "
         "--json",
         training_time_s=training_time + seconds_before,
-        leave_out=("name", "warm_start", "max_minutes", "max_steps"),
+        leave_out=("name", "warm_start", "max_minutes", "max_steps", *run.leave_out),
         steps_run=limits.steps + steps_before,
         epochs_log=limits.epochs,
         warm_start=(
@@ -150,5 +175,79 @@ def train(config: ImageToImageTrainConfig) -> Path:
         ),  # fmt: skip
     )
     card.curves = _curves(limits.epochs)
-    log(f"held-out: {measured}")
-    return session.save(shipped, card, half_precision=True)
+    log(f"held-out: {run.measured}")
+    return session.save(run.model, card, half_precision=True)
+
+
+def _shipped(model, rebuild) -> keras.Model:
+    shipped = training.inference_copy(model, rebuild)
+    # Shipped compacted (float16 precision, half the file): scored as it is stored.
+    checkpoints.round_to_half(shipped)
+    return shipped
+
+
+def _fit_pix2pix(config, folders, earlier, session, log):
+    pairs = training_pairs(folders)
+    adversarial = config.model == "pix2pix"
+
+    def build():
+        return networks.build_unet(config.width)
+
+    with session.scope():
+        generator = _starting_model(config, earlier, build)
+        discriminator = networks.build_patchgan(config.width) if adversarial else None
+        trainer = networks.Pix2PixTrainer(
+            generator, discriminator, 1.0 if adversarial else 0.0, config.l1_weight
+        )
+        trainer.compile(g_optimizer=_adam(config),
+                        d_optimizer=_adam(config) if adversarial else None)  # fmt: skip
+    batches = training_crops(pairs, session.global_batch(config.batch_size), config.seed)
+    return generator, build, *_fit(trainer, batches, config, log)
+
+
+def _pix2pix_run(config, shipped) -> Run:
+    photos = held_out(config.held_out)
+    return Run(
+        model=shipped,
+        photos_scored=len(photos),
+        measured=score_generator(shipped, photos),
+        paper=PAPER + ("" if config.model == "pix2pix" else ": the L1-only ablation"),
+        dataset={"drawings": "OpenCV Canny edges (showcase.image_to_image.edges)"},
+        notes="The generator alone is shipped, its weights rounded to float16 precision (the "
+        "scores are measured on them). pix2pix keeps no discriminator: a warm start gives it a "
+        "fresh one.",
+        leave_out=(),
+    )
+
+
+def _fit_colouriser(config, folders, earlier, session, log):
+    photos = training_photos(folders)
+    weights = None
+    if config.model == "colour_classes":
+        weights = colour_bins.rebalancing_weights(colour_bins.class_frequencies(photos))
+
+    def build():
+        return build_colouriser(config.model, config.width)
+
+    with session.scope():
+        colouriser = _starting_model(config, earlier, build)
+        trainer = ColouriserTrainer(colouriser, config.model, weights)
+        trainer.compile(optimizer=_adam(config))
+    batches = colour_crops(photos, session.global_batch(config.batch_size), config.seed)
+    return colouriser, build, *_fit(trainer, batches, config, log)
+
+
+def _colouriser_run(config, shipped) -> Run:
+    held = held_out(config.held_out)
+    classes = f"{colour_bins.class_count()} ab classes (10 x 10 Lab units)"
+    return Run(
+        model=shipped,
+        photos_scored=len(held),
+        measured=score_colouriser(shipped, held),
+        paper=COLOUR_PAPERS[config.model],
+        dataset={"classes": classes} if config.model == "colour_classes" else {},
+        notes="The colouriser alone is shipped, its weights rounded to float16 precision (the "
+        "scores are measured on them). It reads the photo's lightness L and gives ab at half "
+        "the resolution, scaled up bilinearly.",
+        leave_out=("l1_weight",),
+    )

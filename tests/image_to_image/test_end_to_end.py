@@ -30,7 +30,8 @@ def card_of(path):
 
 def test_training_writes_a_card_that_evaluate_reproduces(trained):
     paths, held_out = trained
-    for name, path in paths.items():
+    for name in ("pix2pix", "l1_only"):
+        path = paths[name]
         metric = card_of(path)["metric"]
         assert {"l1", "psnr", "ssim", "edge_f1", "colourfulness", "sharpness"} <= set(metric)
         assert metric["photos"]["colourfulness"] > 0

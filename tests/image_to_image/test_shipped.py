@@ -1,12 +1,12 @@
-"""The shipped pix2pix models: their cards, the issue's targets as the cards state them, and the
-figures measured again on part of the held-out photos (the whole test is `showcase evaluate
+"""The shipped image-to-image models: their cards, the issue's targets as the cards state them, and
+the figures measured again on part of the held-out photos (the whole test is `showcase evaluate
 image_to_image`)."""
 
 import pytest
 
-from showcase.image_to_image.api import Pix2Pix
+from showcase.image_to_image.api import Colorizer, Pix2Pix
 from showcase.image_to_image.data import held_out
-from showcase.image_to_image.evaluate import score_generator
+from showcase.image_to_image.evaluate import HINT_COUNTS, score_colouriser, score_generator
 from tests.support import shared_dataset, shipped
 
 pytestmark = [
@@ -21,11 +21,16 @@ def cards():
     return {name: Pix2Pix.card_for(name) for name in shipped("image_to_image")}
 
 
-def test_both_models_are_shipped_with_every_figure(cards):
-    assert set(cards) == {"pix2pix", "l1_only"}
-    for card in cards.values():
+def test_every_model_is_shipped_with_every_figure(cards):
+    assert set(cards) == {"pix2pix", "l1_only", "colour_regression", "colour_classes",
+                          "colour_hints"}  # fmt: skip
+    for name, card in cards.items():
         assert card.metric["split"].startswith("BSDS500/test, 200 photos")
-        assert {"l1", "ssim", "edge_f1", "colourfulness", "sharpness"} <= set(card.metric)
+        wanted = {"ssim", "colourfulness", "grey_psnr"} if name.startswith("colour") else {
+            "l1", "ssim", "edge_f1", "colourfulness", "sharpness"}  # fmt: skip
+        assert wanted <= set(card.metric), name
+    assert set(Colorizer.available()) == {"colour_regression", "colour_classes", "colour_hints"}
+    assert set(Pix2Pix.available()) == {"pix2pix", "l1_only"}
 
 
 def test_pix2pix_is_more_colourful_and_sharper_than_l1_alone_at_comparable_psnr(cards):
@@ -35,11 +40,32 @@ def test_pix2pix_is_more_colourful_and_sharper_than_l1_alone_at_comparable_psnr(
     assert abs(gan["psnr"] - l1_only["psnr"]) < 2.0
 
 
+def test_classes_are_clearly_more_colourful_than_regression_within_a_db(cards):
+    classes, regression = cards["colour_classes"].metric, cards["colour_regression"].metric
+    assert classes["colourfulness"] > 1.25 * regression["colourfulness"]
+    assert abs(classes["psnr"] - regression["psnr"]) <= 1.0
+
+
+def test_each_hint_raises_psnr(cards):
+    curve = cards["colour_hints"].metric["psnr_by_hints"]
+    assert list(curve) == [str(count) for count in HINT_COUNTS]
+    values = list(curve.values())
+    assert all(later > earlier for earlier, later in zip(values, values[1:], strict=False))
+
+
 def test_a_fifth_of_the_held_out_photos_agrees_with_each_card(cards, shared_data):
     photos = held_out(shared_dataset(shared_data, "natural_images", "BSDS500", "test"), PHOTOS)
     measured = {
-        name: score_generator(Pix2Pix.from_pretrained(name).model, photos) for name in cards
+        name: score_generator(Pix2Pix.from_pretrained(name).model, photos)
+        for name in Pix2Pix.available()
+    }
+    measured |= {
+        name: score_colouriser(Colorizer.from_pretrained(name).model, photos)
+        for name in Colorizer.available()
     }
     for name, card in cards.items():
         assert measured[name]["psnr"] == pytest.approx(card.metric["psnr"], abs=1.0), name
     assert measured["pix2pix"]["colourfulness"] > measured["l1_only"]["colourfulness"]
+    assert (
+        measured["colour_classes"]["colourfulness"] > measured["colour_regression"]["colourfulness"]
+    )

@@ -247,6 +247,25 @@ def cases(f):
             (file("sliver.png"),),
             Handled(lambda out: picture_size(out[0]) == (256, 256)),
         ),
+        ("i2i-colour-no-photo", "/image_to_image_colour", (None, ""), Refused("Upload a photo")),
+        (
+            "i2i-colour-hint-off-the-photo",
+            "/image_to_image_colour",
+            (file("photo.png"), "5000, 10, #ff0000"),
+            Refused("outside"),
+        ),
+        (
+            "i2i-colour-hint-not-a-colour",
+            "/image_to_image_colour",
+            (file("photo.png"), "10, 10, bright"),
+            Refused("#rrggbb"),
+        ),
+        (
+            "i2i-colour-hints-1000-lines",
+            "/image_to_image_colour",
+            (file("photo.png"), "10, 10, #ff0000\n" * 1000),
+            Refused("longer than"),
+        ),
     ]
 
 
@@ -269,6 +288,8 @@ CASE_IDS = [
     "lesson-kernel-with-a-word", "lesson-kernel-with-nan", "lesson-convolve-a-corrupt-file",
     "lesson-no-drawing", "lesson-text-as-drawing", "lesson-delay-100k", "i2i-no-sketch",
     "i2i-text-as-sketch", "i2i-no-photo", "i2i-corrupt-photo", "i2i-4000x16-sliver",
+    "i2i-colour-no-photo", "i2i-colour-hint-off-the-photo", "i2i-colour-hint-not-a-colour",
+    "i2i-colour-hints-1000-lines",
 ]  # fmt: skip
 
 

@@ -257,6 +257,17 @@ def run_image_to_image(page) -> None:
     expect_image_with_pixels(page, block(page, "A photo").locator("img").first)
     button(page, "Redraw it").click()
     expect_image_with_pixels(page, block(page, "pix2pix (L1 + GAN)").locator("img").first)
+    # The colour tab: the example coloured; a click on the grey picture adds a hint there.
+    page.get_by_role("tab", name="Grey → colour").click()
+    first_example(page).click()
+    expect_image_with_pixels(page, block(page, "A photo").locator("img").first)
+    button(page, "Colourise").click()
+    grey = block(page, "Grey (click to add a hint)").locator("img").first
+    expect_image_with_pixels(page, grey)
+    expect_image_with_pixels(page, block(page, "Classes (Zhang et al. 2016)").locator("img").first)
+    grey.click()
+    hints = visible(page.get_by_role("textbox", name=re.compile(r"^Hints")))
+    expect(hints).to_have_value(re.compile(r"^\d+, \d+, #[0-9a-f]{6}$"), timeout=OUTPUT_TIMEOUT_MS)
 
 
 RUNS = {

@@ -221,6 +221,18 @@ def check_image_to_image_sketch(outputs):
     assert seen[:, 110:145].min() < 128 and seen[:, :90].min() > 200
 
 
+def check_image_to_image_colour(outputs):
+    """The 160 x 120 photo comes back grey, and in colour from each colouriser, at its size."""
+    grey, *coloured = outputs
+    grey = picture(grey)
+    assert grey.size == (160, 120)
+    pixels = np.asarray(grey.convert("RGB"), int)
+    assert np.abs(pixels[..., 0] - pixels[..., 2]).max() <= 2
+    if shipped("image_to_image"):
+        for made in coloured:
+            assert picture(made).size == (160, 120) and picture(made).mode == "RGB"
+
+
 def check_tts(outputs):
     from showcase.tts.audio import read_wav
 
@@ -290,6 +302,7 @@ def calls(files):
         ),
         ("/image_to_image_sketch", (sketch,), check_image_to_image_sketch),
         ("/image_to_image_photo", (photo,), check_image_to_image),
+        ("/image_to_image_colour", (photo, "80, 60, #ff0000"), check_image_to_image_colour),
     ]
 
 
@@ -303,6 +316,7 @@ ENDPOINTS = [
     "/lessons_vanishing_gradient", "/lessons_convolution", "/lessons_feature_maps",
     "/lessons_feature_maps_example", "/lessons_memory", "/rl_watch", "/rl_new_game", "/rl_drop",
     "/vqa_answer", "/vqa_new_scene", "/image_to_image_sketch", "/image_to_image_photo",
+    "/image_to_image_colour",
 ]  # fmt: skip
 
 
