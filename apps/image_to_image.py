@@ -185,7 +185,7 @@ def render(checkpoint: str | None = None) -> Lazy:
         "the *discriminator*, judges 70x70-pixel patches as real or made, which pushes the "
         "generator towards sharp, coloured texture. The right-hand model is the same network "
         "trained only to be close to the photo on average (L1): it plays safe and turns out "
-        "grey and blurred. Colourisation and CycleGAN are not built yet."
+        "grey and blurred. CycleGAN is not built yet."
     )
     with gr.Tab("Sketch → photo"):
         with gr.Row():
