@@ -149,7 +149,9 @@ def test_a_gatys_optimisation_ends_within_its_time_budget():
     started = time.perf_counter()
     settings = GatysSettings(size=192, iterations=5000, max_seconds=3.0)
     *_, last = optimise(landscape((192, 144)), [swirls((96, 96))], settings, LossNetwork("random"))
-    assert time.perf_counter() - started < 3.0 + 4.0  # the budget, plus tracing
+    # The budget, plus tracing: on a busy 2-core machine tracing alone took up to 5 s. Without
+    # the budget the 5,000 steps take minutes.
+    assert time.perf_counter() - started < 3.0 + 7.0
     assert last.total_steps < 5000 and "budget" in last.notice
     assert last.image.size == (192, 144)  # the full-size stage still ran
 
