@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import os
 import random
 import socket
@@ -308,3 +309,9 @@ def server_failures(log: str) -> list[str]:
         group = []
     failures += [line for line in log.splitlines() if "request failed" in line]
     return failures
+
+
+def card_of(model_path: Path) -> dict:
+    """The model card beside a checkpoint a test just trained, as the JSON it was written as."""
+    card = model_path.with_name(model_path.name.replace(".keras", ".card.json"))
+    return json.loads(card.read_text())

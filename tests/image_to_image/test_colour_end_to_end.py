@@ -3,8 +3,6 @@ sizes, hints, and the errors a user sees."""
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
@@ -15,6 +13,7 @@ from showcase.image_to_image.colour_model import COLOUR_MODELS
 from showcase.image_to_image.evaluate import HINT_COUNTS, describe, evaluate
 from showcase.image_to_image.presets import ImageToImageTrainConfig
 from showcase.image_to_image.train import train
+from tests.support import card_of
 
 pytestmark = pytest.mark.xdist_group("image_to_image_models")
 
@@ -22,10 +21,6 @@ pytestmark = pytest.mark.xdist_group("image_to_image_models")
 @pytest.fixture(scope="module")
 def trained(tiny_image_to_image_models):
     return tiny_image_to_image_models
-
-
-def card_of(path):
-    return json.loads(path.with_name(path.name.replace(".keras", ".card.json")).read_text())
 
 
 def test_each_colouriser_card_is_reproduced_by_evaluate(trained):

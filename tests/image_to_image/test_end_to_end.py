@@ -15,6 +15,7 @@ from showcase.image_to_image.edges import INK
 from showcase.image_to_image.evaluate import describe, evaluate
 from showcase.image_to_image.presets import ImageToImageTrainConfig
 from showcase.image_to_image.train import train
+from tests.support import card_of
 
 pytestmark = pytest.mark.xdist_group("image_to_image_models")
 
@@ -22,10 +23,6 @@ pytestmark = pytest.mark.xdist_group("image_to_image_models")
 @pytest.fixture(scope="module")
 def trained(tiny_image_to_image_models):
     return tiny_image_to_image_models
-
-
-def card_of(path):
-    return json.loads(path.with_name(path.name.replace(".keras", ".card.json")).read_text())
 
 
 def test_training_writes_a_card_that_evaluate_reproduces(trained):
