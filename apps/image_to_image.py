@@ -1,6 +1,7 @@
 """Image-to-image UI: draw a sketch (or give a photo) and see what pix2pix makes of it, beside
 the same network trained with L1 alone; or give a photo and see three colourisers paint its grey
-version, the last one with the hints a user clicks.
+version, the last one with the hints a user clicks; or turn a photo into a painting and a painting
+into a photo with CycleGAN, beside pix2pix trained on pairs for the same task.
 
 The sketch is read as dark lines on white, fitted into a 128-pixel square (the size the models
 learnt at) and handed to both models; a photo is first turned into its Canny drawing, as the
@@ -23,7 +24,10 @@ from showcase.apps.common import (
     user_errors,
 )
 from showcase.image_to_image.api import (
+    TO_PAINTING,
+    TO_PHOTO,
     Colorizer,
+    CycleGAN,
     Pix2Pix,
     checked_hints,
     drawing_at,
@@ -47,6 +51,10 @@ COLOUR_LABELS = {
 }
 COLOUR_HEADERS = ["model", "PSNR (dB)", "SSIM", "colourfulness", "PSNR with 10 hints",
                   "training"]  # fmt: skip
+DIRECTIONS = {"Photo → painting": TO_PAINTING, "Painting → photo": TO_PHOTO}
+PAINTING_LABELS = {"cyclegan": "CycleGAN (no pairs)", "painting_pix2pix": "pix2pix (from pairs)"}
+PAINTING_HEADERS = ["model", "photo → painting PSNR (dB)", "SSIM", "painting → photo PSNR (dB)",
+                    "photo round the cycle PSNR (dB)", "training"]  # fmt: skip
 
 
 def _composite(sketch):
@@ -108,6 +116,24 @@ def colour_scores_table(checkpoint) -> list[list]:
     return rows
 
 
+def painting_scores_table(checkpoint) -> list[list]:
+    rows, reference = [], {}
+    for name in CycleGAN.available(checkpoint):
+        card = CycleGAN.card_for(name, checkpoint=checkpoint)
+        metric = card.metric if card else {}
+        if metric.get("value") is None:
+            continue
+        rows.append([PAINTING_LABELS.get(name, name), metric["psnr"], metric["ssim"],
+                     metric.get("to_photo", {}).get("psnr", ""),
+                     metric.get("cycle", {}).get("photo", {}).get("psnr", ""),
+                     f"{card.training_time_s / 60:.0f} min"])  # fmt: skip
+        reference = metric.get("unchanged", {})
+    if rows:
+        rows.append(["the photo, unchanged", reference.get("psnr", ""),
+                     reference.get("ssim", ""), "", "", ""])  # fmt: skip
+    return rows
+
+
 def _photo(photo):
     if photo is None:
         raise gr.Error("Upload a photo first.")
@@ -124,7 +150,11 @@ def render(checkpoint: str | None = None) -> Lazy:
                 name: loader.load(path).warm_up()
                 for name, path in loader.available(checkpoint).items()
             }
-            for kind, loader in (("translators", Pix2Pix), ("colourisers", Colorizer))
+            for kind, loader in (
+                ("translators", Pix2Pix),
+                ("colourisers", Colorizer),
+                ("painters", CycleGAN),
+            )
         }
 
     models = Lazy(load_all)
@@ -140,6 +170,30 @@ def render(checkpoint: str | None = None) -> Lazy:
         if not found:
             raise gr.Error("No colourisation model is installed.")
         return found
+
+    def painters():
+        found = models.get()["painters"]
+        if not found:
+            raise gr.Error("No photo <-> painting model is installed.")
+        return found
+
+    @user_errors
+    def paint_or_unpaint(picture, direction_label):
+        picture = _photo(picture)
+        if direction_label not in DIRECTIONS:
+            raise gr.Error(f"Choose a direction: {' or '.join(DIRECTIONS)}.")
+        direction = DIRECTIONS[direction_label]
+        back = TO_PHOTO if direction == TO_PAINTING else TO_PAINTING
+        found = painters()
+        cyclegan, paired = found.get("cyclegan"), found.get("painting_pix2pix")
+        square = CycleGAN.centre_square(picture)
+        made = cyclegan.translate(square, direction) if cyclegan else None
+        round_trip = cyclegan.translate(made, back) if made is not None else None
+        from_pairs = None
+        if paired is not None and direction in paired.directions:
+            from_pairs = paired.translate(square, direction)
+        return [_shown(square), *(None if p is None else _shown(p)
+                                  for p in (made, round_trip, from_pairs))]  # fmt: skip
 
     def hinted(photo, hints):
         model = colourisers().get("colour_hints")
@@ -185,7 +239,7 @@ def render(checkpoint: str | None = None) -> Lazy:
         "the *discriminator*, judges 70x70-pixel patches as real or made, which pushes the "
         "generator towards sharp, coloured texture. The right-hand model is the same network "
         "trained only to be close to the photo on average (L1): it plays safe and turns out "
-        "grey and blurred. CycleGAN is not built yet."
+        "grey and blurred."
     )
     with gr.Tab("Sketch → photo"):
         with gr.Row():
@@ -248,10 +302,39 @@ def render(checkpoint: str | None = None) -> Lazy:
                     colour_outputs = [
                         gr.Image(label=label, interactive=False) for label in COLOUR_LABELS.values()
                     ]
+    with gr.Tab("Photo ↔ painting"):
+        gr.Markdown(
+            "CycleGAN learns to turn photos into paintings and back from two piles of pictures "
+            "that are *not* paired: 200 photos, and 100 other photos painted after Van Gogh's "
+            "Starry Night. Two networks translate each way; a photo taken there and back must "
+            "come home unchanged (the *cycle*). pix2pix, beside it, was given the pairs, which "
+            "CycleGAN never sees: it is as good as the task gets with this network. Pictures "
+            "are cropped to their centre square."
+        )
+        with gr.Row():
+            with gr.Column(scale=1):
+                painting_input = picture_input(
+                    max_side=MAX_PHOTO_SIDE, label="A photo or a painting", type="pil",
+                    sources=["upload"],
+                )  # fmt: skip
+                gr.Examples([[example_photo()]], inputs=[painting_input], label="A drawn example")
+                direction = gr.Radio(list(DIRECTIONS), value=next(iter(DIRECTIONS)),
+                                     label="Direction")  # fmt: skip
+                painting_button = gr.Button("Translate", variant="primary")
+            with gr.Column(scale=3):
+                with gr.Row():
+                    painting_outputs = [
+                        gr.Image(label=label, interactive=False)
+                        for label in ("What the models read (128 px)", PAINTING_LABELS["cyclegan"],
+                                      "CycleGAN, there and back",
+                                      PAINTING_LABELS["painting_pix2pix"] + ", photo → painting")
+                    ]  # fmt: skip
     with gr.Accordion("Held-out scores (200 BSDS500 test photos)", open=False):
         gr.Dataframe(value=scores_table(checkpoint) or None, headers=SCORE_HEADERS,
                      interactive=False)  # fmt: skip
         gr.Dataframe(value=colour_scores_table(checkpoint) or None, headers=COLOUR_HEADERS,
+                     interactive=False)  # fmt: skip
+        gr.Dataframe(value=painting_scores_table(checkpoint) or None, headers=PAINTING_HEADERS,
                      interactive=False)  # fmt: skip
     shared = {"concurrency_limit": CONCURRENCY_LIMIT, "concurrency_id": "image_to_image"}
     sketch_button.click(from_sketch, [sketch], [sketch_drawing, sketch_gan, sketch_l1],
@@ -260,6 +343,8 @@ def render(checkpoint: str | None = None) -> Lazy:
                        api_name="image_to_image_photo", **shared)  # fmt: skip
     colour_button.click(colourise, [colour_photo, typed_hints], [grey_picture, *colour_outputs],
                         api_name="image_to_image_colour", **shared)  # fmt: skip
+    painting_button.click(paint_or_unpaint, [painting_input, direction], painting_outputs,
+                          api_name="image_to_image_painting", **shared)  # fmt: skip
     grey_picture.select(add_hint, [colour_photo, typed_hints, hint_colour, hint_from_photo],
                         [typed_hints, colour_outputs[-1]], api_visibility="private",
                         **shared)  # fmt: skip

@@ -2,7 +2,7 @@
 
 python docs/make_gallery.py            # everything
 python docs/make_gallery.py dcgan      # only the named demo's figures (style_transfer, dcgan,
-                                       # rl, image_to_image, colourisation)
+                                       # rl, image_to_image, colourisation, cyclegan)
 """
 
 from pathlib import Path
@@ -141,12 +141,38 @@ def colourisation_figures():
     Image.fromarray(np.concatenate(rows, axis=0)).save(OUT / "colourisation_kodak.jpg", quality=85)
 
 
+def cyclegan_figures():
+    """Rows of (photo, its Gatys painting, CycleGAN's painting, paired pix2pix's painting,
+    CycleGAN's photo back from the true painting) for three Kodak photos (released for
+    unrestricted use; painted here as the held-out photos were), from $SHOWCASE_DATA or
+    ../shared/data."""
+    import os
+
+    from showcase.image_to_image import CycleGAN
+    from showcase.image_to_image.painted import PaintSettings, paint
+
+    data = Path(
+        os.environ.get("SHOWCASE_DATA", Path(__file__).resolve().parents[2] / "shared/data")
+    )
+    cyclegan, paired = CycleGAN.from_pretrained(), CycleGAN.from_pretrained("painting_pix2pix")
+    settings = PaintSettings(str(data / "style_transfer/style/starry_night.jpg"))
+    rows = []
+    for number in (3, 5, 23):
+        photo = CycleGAN.centre_square(data / f"natural_images/Kodak/kodim{number:02d}.png")
+        painting = Image.fromarray(paint(np.asarray(photo), settings))
+        pictures = [photo, painting, cyclegan.to_painting(photo), paired.to_painting(photo),
+                    cyclegan.to_photo(painting)]  # fmt: skip
+        rows.append(np.asarray(side_by_side(*(p.resize((192, 192)) for p in pictures))))
+    Image.fromarray(np.concatenate(rows, axis=0)).save(OUT / "cyclegan_kodak.jpg", quality=85)
+
+
 FIGURES = {
     "style_transfer": style_transfer_figures,
     "dcgan": dcgan_figures,
     "rl": rl_figures,
     "image_to_image": image_to_image_figures,
     "colourisation": colourisation_figures,
+    "cyclegan": cyclegan_figures,
 }
 
 if __name__ == "__main__":

@@ -36,7 +36,8 @@ WHAT_IT_DOES = {
     "question-only baselines, with the object pairs it used",
     "image_to_image": "draw a sketch (or give a photo) and pix2pix paints a photo-like picture "
     "from its lines, beside the same network trained with L1 alone; grey photos coloured three "
-    "ways, the last with the colours you click in",
+    "ways, the last with the colours you click in; photos turned into paintings and back by "
+    "CycleGAN, learnt without pairs, beside pix2pix given the pairs",
     "lessons": "the lecture's ideas computed live: running mean, overfitting and dropout, "
     "vanishing gradients, convolution, feature maps, RNN vs LSTM memory",
 }

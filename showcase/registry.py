@@ -232,7 +232,9 @@ DEMOS: dict[str, Demo] = {
             title="Image-to-image translation",
             paper="Image-to-Image Translation with Conditional Adversarial Networks (pix2pix; "
             "Isola, Zhu, Zhou & Efros 2017); Colorful Image Colorization (Zhang, Isola & Efros "
-            "2016) and its user-guided sequel (Zhang, Zhu et al. 2017)",
+            "2016) and its user-guided sequel (Zhang, Zhu et al. 2017); Unpaired Image-to-Image "
+            "Translation using Cycle-Consistent Adversarial Networks (CycleGAN; Zhu, Park, Isola "
+            "& Efros 2017)",
             paper_url="https://arxiv.org/abs/1611.07004",
             app="showcase.apps.image_to_image",
             bench="showcase.image_to_image.bench",
@@ -242,6 +244,8 @@ DEMOS: dict[str, Demo] = {
                 "colour_classes",
                 "colour_regression",
                 "colour_hints",
+                "cyclegan",
+                "painting_pix2pix",
             ),
             training="showcase.image_to_image.train",
             presets="showcase.image_to_image.presets",

@@ -10,6 +10,10 @@ drawing, as in training.
 ``Colorizer.from_pretrained()`` is Zhang et al.'s classification model (``"colour_classes"``);
 ``"colour_regression"`` its L2 baseline and ``"colour_hints"`` the model that also takes hints:
 points where the user gives the colour, ``[(x, y, "#rrggbb"), ...]`` in the photo's pixels.
+
+``CycleGAN.from_pretrained()`` turns photos into paintings and paintings into photos
+(``translate(image, direction=...)``), learnt without pairs; ``"painting_pix2pix"`` is the same
+generator trained on pairs, photo -> painting only (CycleGAN's upper bound).
 """
 
 from __future__ import annotations
@@ -27,11 +31,13 @@ from showcase.errors import CheckpointError, InputError
 from showcase.image_to_image import hints as user_hints
 from showcase.image_to_image.colour_model import COLOUR_MODELS
 from showcase.image_to_image.colourise import colour_of, is_colouriser, takes_hints
+from showcase.image_to_image.cyclegan import generators, is_cyclegan, is_painter
 from showcase.image_to_image.data import centre_square
 from showcase.image_to_image.edges import INK, PAPER, canny_drawing, drawing_from_sketch
-from showcase.image_to_image.inference import pictures_from_drawings
+from showcase.image_to_image.inference import pictures_from_drawings, translated
 from showcase.image_to_image.lab import grey, lab_to_rgb, rgb_to_lab
 from showcase.image_to_image.model import TRAIN_SIDE
+from showcase.image_to_image.presets import PAINTING_MODELS
 from showcase.images import ORIGINAL_SIZE, fit_within, open_image
 from showcase.pretrained import Pretrained
 from showcase.style_transfer.api import landscape
@@ -39,6 +45,9 @@ from showcase.style_transfer.api import landscape
 DEMO = "image_to_image"
 DEFAULT_CHECKPOINT = "pix2pix"
 DEFAULT_COLORIZER = "colour_classes"
+DEFAULT_PAINTER = "cyclegan"
+TO_PAINTING, TO_PHOTO = "to_painting", "to_photo"
+PAINTING_SIDES = (128, 256)  # the side a picture is squeezed to (trained on 128-pixel pictures)
 MAX_PHOTO_SIDE = 1024  # a colourised photo keeps its size up to this longer side
 MAX_HINTS = user_hints.MAX_HINTS
 MAX_HINTS_TEXT = 4096  # characters: 64 lines of "x, y, #rrggbb" fit many times over
@@ -85,11 +94,20 @@ def drawing_at(sketch, side: int = TRAIN_SIDE) -> np.ndarray:
     return square
 
 
-def is_colour_checkpoint(path: Path) -> bool:
-    """Whether a checkpoint is a colouriser, by its card (else by its name), without loading."""
+def checkpoint_model(path: Path) -> str:
+    """Which model a checkpoint is (``presets.MODELS``), by its card (else by its name), without
+    loading it."""
     card = checkpoints.card_beside(Path(path))
     kind = (card.hyperparameters or {}).get("model") if card else None
-    return (kind or Path(path).name.removesuffix(".keras")) in COLOUR_MODELS
+    return kind or Path(path).name.removesuffix(".keras")
+
+
+def is_colour_checkpoint(path: Path) -> bool:
+    return checkpoint_model(path) in COLOUR_MODELS
+
+
+def is_painting_checkpoint(path: Path) -> bool:
+    return checkpoint_model(path) in PAINTING_MODELS
 
 
 class Pix2Pix(Pretrained):
@@ -101,13 +119,16 @@ class Pix2Pix(Pretrained):
     @classmethod
     def available(cls, checkpoint=None) -> dict[str, Path]:
         found = super().available(checkpoint)
-        return {name: path for name, path in found.items() if not is_colour_checkpoint(path)}
+        return {name: path for name, path in found.items()
+                if not (is_colour_checkpoint(path) or is_painting_checkpoint(path))}  # fmt: skip
 
     @classmethod
     def load(cls, path):
         loaded = super().load(path)
         if is_colouriser(loaded.model):
             raise CheckpointError(f"{Path(path).name} is a colouriser: load it with Colorizer")
+        if is_painter(loaded.model):
+            raise CheckpointError(f"{Path(path).name} paints photos: load it with CycleGAN")
         return loaded
 
     def _trace(self) -> None:
@@ -214,7 +235,8 @@ class Colorizer(Pretrained):
     def load(cls, path):
         loaded = super().load(path)
         if not is_colouriser(loaded.model):
-            raise CheckpointError(f"{Path(path).name} is not a colouriser: load it with Pix2Pix")
+            kind = "CycleGAN" if is_painter(loaded.model) else "Pix2Pix"
+            raise CheckpointError(f"{Path(path).name} is not a colouriser: load it with {kind}")
         return loaded
 
     @property
@@ -262,3 +284,67 @@ class Colorizer(Pretrained):
         ``colorize`` gives."""
         image, _ = fit_within(open_image(photo, MAX_PHOTO_SIDE), MAX_PHOTO_SIDE)
         return Image.fromarray(grey(np.asarray(image)))
+
+
+class CycleGAN(Pretrained):
+    """Photo <-> painting: CycleGAN's two generators, learnt from unpaired photos and painted
+    photos, or (``"painting_pix2pix"``) the paired upper bound, photo -> painting only."""
+
+    DEMO = DEMO
+    DEFAULT_NAME = DEFAULT_PAINTER
+
+    @classmethod
+    def available(cls, checkpoint=None) -> dict[str, Path]:
+        found = super().available(checkpoint)
+        return {name: path for name, path in found.items() if is_painting_checkpoint(path)}
+
+    @classmethod
+    def load(cls, path):
+        loaded = super().load(path)
+        if not is_painter(loaded.model):
+            kind = "Colorizer" if is_colouriser(loaded.model) else "Pix2Pix"
+            raise CheckpointError(f"{Path(path).name} does not paint photos: load it with {kind}")
+        return loaded
+
+    @property
+    def directions(self) -> tuple[str, ...]:
+        """``"to_painting"``, and ``"to_photo"`` for CycleGAN (the paired model learnt one way)."""
+        return (TO_PAINTING, TO_PHOTO) if is_cyclegan(self.model) else (TO_PAINTING,)
+
+    def _generator(self, direction: str):
+        if direction not in (TO_PAINTING, TO_PHOTO):
+            raise InputError(f"The direction must be {TO_PAINTING} or {TO_PHOTO}.")
+        if direction not in self.directions:
+            raise InputError(f"The {self.name} model paints photos; it cannot make photos back.")
+        if not is_cyclegan(self.model):
+            return self.model
+        to_painting, to_photo = generators(self.model)
+        return to_painting if direction == TO_PAINTING else to_photo
+
+    def _trace(self) -> None:
+        for direction in self.directions:
+            translated(
+                self._generator(direction), np.zeros((1, TRAIN_SIDE, TRAIN_SIDE, 3), np.uint8)
+            )
+
+    @staticmethod
+    def centre_square(picture, side: int = TRAIN_SIDE) -> Image.Image:
+        """A picture's centre square, scaled to ``side`` x ``side`` (128, as trained, or 256):
+        what the generators read."""
+        if isinstance(side, bool) or side not in PAINTING_SIDES:
+            sides = ", ".join(map(str, PAINTING_SIDES))
+            raise InputError(f"The picture size must be one of {sides} pixels.")
+        return Image.fromarray(centre_square(open_image(picture, MAX_PHOTO_SIDE), int(side)))
+
+    def translate(self, image, direction: str = TO_PAINTING, side: int = TRAIN_SIDE) -> Image.Image:
+        """A picture (path, PIL image or array) -> its centre square, ``side`` x ``side`` (128,
+        as trained, or 256), as a painting (``"to_painting"``) or a photo (``"to_photo"``)."""
+        generator = self._generator(direction)
+        square = np.asarray(self.centre_square(image, side))
+        return Image.fromarray(translated(generator, square[None])[0])
+
+    def to_painting(self, photo, side: int = TRAIN_SIDE) -> Image.Image:
+        return self.translate(photo, TO_PAINTING, side)
+
+    def to_photo(self, painting, side: int = TRAIN_SIDE) -> Image.Image:
+        return self.translate(painting, TO_PHOTO, side)

@@ -2,7 +2,9 @@
 
 Latency: each installed pix2pix model drawing a 128-pixel picture from a sketch, a 256-pixel one,
 and a photo's whole path (its Canny drawing, then the picture); each colouriser colouring a
-384 x 256 photo through its 128- and 256-pixel networks, and the hint model with 10 hints.
+384 x 256 photo through its 128- and 256-pixel networks, and the hint model with 10 hints; each
+photo <-> painting model turning a photo into a 128- and a 256-pixel painting, and CycleGAN also
+a painting back into a photo.
 
 Comparison: training images per second, pix2pix (generator and discriminator) against the
 L1-only ablation (generator alone), each with and without XLA (``jit_compile``), on the same
@@ -21,7 +23,7 @@ import tensorflow as tf
 from showcase.bench import Case
 from showcase.errors import CheckpointError
 from showcase.image_to_image import model as networks
-from showcase.image_to_image.api import Colorizer, Pix2Pix, example_photo
+from showcase.image_to_image.api import TO_PHOTO, Colorizer, CycleGAN, Pix2Pix, example_photo
 
 BATCH_SIZE = 4
 WARMUP_STEPS = 5
@@ -33,7 +35,7 @@ CHUNKS = 5
 
 def load(checkpoint=None) -> dict:
     models = {}
-    for loader in (Pix2Pix, Colorizer):
+    for loader in (Pix2Pix, Colorizer, CycleGAN):
         found = loader.available(checkpoint)
         models.update({name: loader.load(path).warm_up() for name, path in found.items()})
     if not models:
@@ -57,6 +59,16 @@ def bench_cases(models: dict) -> dict:
     sketch, photo = _sketch(), example_photo()
     cases = {}
     for name, model in models.items():
+        if isinstance(model, CycleGAN):
+            for side in (128, 256):
+                cases[f"{name}: photo -> painting, {side} px"] = Case(
+                    lambda m=model, s=side: m.translate(photo, side=s), str(model.path)
+                )
+            if TO_PHOTO in model.directions:
+                cases[f"{name}: painting -> photo, 128 px"] = Case(
+                    lambda m=model: m.translate(photo, TO_PHOTO), str(model.path)
+                )
+            continue
         if isinstance(model, Colorizer):
             for side in (128, 256):
                 cases[f"{name}: 384 x 256 photo, {side} px network"] = Case(

@@ -1,4 +1,5 @@
-"""Drawings in, pictures out: the one inference path the API, the evaluation and the UI share."""
+"""Pictures in, pictures out: the one inference path the API, the evaluation and the UI share
+(drawings to pictures; pictures to pictures for photo <-> painting)."""
 
 from __future__ import annotations
 
@@ -20,3 +21,12 @@ def pictures_from_drawings(generator, drawings: np.ndarray) -> np.ndarray:
     if not pictures:
         return np.zeros((0, *drawings.shape[1:3], 3), np.uint8)
     return np.concatenate(pictures)
+
+
+def translated(generator, pictures: np.ndarray) -> np.ndarray:
+    """(n, h, w, 3) uint8 -> the generator's (n, h, w, 3) uint8, a batch at a time."""
+    made = [
+        np.asarray(generator(pictures[start : start + BATCH] / 127.5 - 1.0, training=False))
+        for start in range(0, len(pictures), BATCH)
+    ]
+    return np.clip(np.round((np.concatenate(made) + 1.0) * 127.5), 0, 255).astype(np.uint8)

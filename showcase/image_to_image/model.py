@@ -86,15 +86,12 @@ def build_unet(width: int = 32, in_channels: int = 1, out_channels: int = 3) -> 
     return keras.Model(drawing, picture, name="unet")
 
 
-def build_patchgan(width: int = 32, in_channels: int = 1, out_channels: int = 3) -> keras.Model:
-    """The 70x70 PatchGAN: (drawing, picture) -> (batch, h/8 - 2, w/8 - 2, 1) logits.
+def patchgan_verdicts(x, width: int = 32):
+    """The 70x70 PatchGAN's layers on ``x`` (batch, h, w, c) -> (batch, h/8 - 2, w/8 - 2, 1).
 
     C64-C128-C256 with stride 2, C512 with stride 1, then one output channel (widths scaled by
-    ``width`` / 64); every logit sees a 70 x 70 window of the input.
+    ``width`` / 64); every output sees a 70 x 70 window of the input.
     """
-    drawing = keras.Input((None, None, in_channels), name="drawing")
-    picture = keras.Input((None, None, out_channels), name="picture")
-    x = layers.Concatenate(name="pair")([drawing, picture])
     for level, filters in enumerate([width, width * 2, width * 4]):
         x = layers.Conv2D(
             filters, 4, strides=2, padding="same", use_bias=level == 0, name=f"d{level + 1}"
@@ -107,7 +104,15 @@ def build_patchgan(width: int = 32, in_channels: int = 1, out_channels: int = 3)
     x = instance_norm("d4_norm")(x)
     x = layers.LeakyReLU(0.2, name="d4_act")(x)
     x = layers.ZeroPadding2D(1, name="verdict_pad")(x)
-    verdicts = layers.Conv2D(1, 4, name="verdicts")(x)
+    return layers.Conv2D(1, 4, name="verdicts")(x)
+
+
+def build_patchgan(width: int = 32, in_channels: int = 1, out_channels: int = 3) -> keras.Model:
+    """The conditional 70x70 PatchGAN: (drawing, picture) -> (batch, h/8 - 2, w/8 - 2, 1)
+    logits (:func:`patchgan_verdicts` on the pair)."""
+    drawing = keras.Input((None, None, in_channels), name="drawing")
+    picture = keras.Input((None, None, out_channels), name="picture")
+    verdicts = patchgan_verdicts(layers.Concatenate(name="pair")([drawing, picture]), width)
     return keras.Model([drawing, picture], verdicts, name="patchgan")
 
 

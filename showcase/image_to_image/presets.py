@@ -7,8 +7,11 @@ import dataclasses
 
 from showcase.training import TrainConfig
 
-# pix2pix's two, then colourisation's three (``colour_model.py``).
-MODELS = ("pix2pix", "l1_only", "colour_regression", "colour_classes", "colour_hints")
+# pix2pix's two, colourisation's three (``colour_model.py``), then photo <-> painting's two
+# (``cyclegan.py``: CycleGAN, and pix2pix trained on the same task with pairs, its upper bound).
+MODELS = ("pix2pix", "l1_only", "colour_regression", "colour_classes", "colour_hints",
+          "cyclegan", "painting_pix2pix")  # fmt: skip
+PAINTING_MODELS = ("cyclegan", "painting_pix2pix")
 
 
 @dataclasses.dataclass
@@ -27,8 +30,34 @@ class ImageToImageTrainConfig(TrainConfig):
             "choices": MODELS,
             "help": "pix2pix (L1 + conditional GAN), l1_only (its ablation), or a colouriser: "
             "colour_regression (L2), colour_classes (Zhang et al. 2016), colour_hints (with "
-            "user hints, Zhang et al. 2017)",
+            "user hints, Zhang et al. 2017); cyclegan (photo <-> painting, unpaired) or "
+            "painting_pix2pix (photo -> painting from pairs, CycleGAN's upper bound)",
         },
+    )
+    paintings: str | None = dataclasses.field(
+        default=None,
+        metadata={"help": "cyclegan, painting_pix2pix: folder of painted photos, domain B "
+                  "(made by python -m showcase.image_to_image.painted from photos not in --data; "
+                  "painting_pix2pix: from the photos in --data)"},
+    )  # fmt: skip
+    held_out_paintings: str | None = dataclasses.field(
+        default=None,
+        metadata={"help": "cyclegan, painting_pix2pix: the held-out photos painted the same way "
+                  "(their true targets)"},
+    )  # fmt: skip
+    crop: int = dataclasses.field(
+        default=64,
+        metadata={"help": "cyclegan, painting_pix2pix: side of the random training crops "
+                  "(applied to whole 128-pixel pictures)"},
+    )  # fmt: skip
+    residual_blocks: int = dataclasses.field(
+        default=6,
+        metadata={"help": "cyclegan, painting_pix2pix: the generator's residual blocks (the "
+                  "paper's: 6 for 128-pixel pictures, 9 for 256)"},
+    )  # fmt: skip
+    cycle_weight: float = 10.0
+    identity_weight: float = dataclasses.field(
+        default=0.5, metadata={"help": "cyclegan: the identity loss's weight, x cycle_weight"}
     )
     epochs: int = 200
     steps_per_epoch: int = 75  # 300 photos in batches of 4

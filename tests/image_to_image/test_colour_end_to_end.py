@@ -20,7 +20,8 @@ pytestmark = pytest.mark.xdist_group("image_to_image_models")
 
 @pytest.fixture(scope="module")
 def trained(tiny_image_to_image_models):
-    return tiny_image_to_image_models
+    paths, held_out, _ = tiny_image_to_image_models
+    return paths, held_out
 
 
 def test_each_colouriser_card_is_reproduced_by_evaluate(trained):

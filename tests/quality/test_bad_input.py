@@ -266,6 +266,30 @@ def cases(f):
             (file("photo.png"), "10, 10, #ff0000\n" * 1000),
             Refused("longer than"),
         ),
+        (
+            "i2i-paint-no-picture",
+            "/image_to_image_painting",
+            (None, "Photo → painting"),
+            Refused("Upload a photo"),
+        ),  # fmt: skip
+        (
+            "i2i-paint-corrupt",
+            "/image_to_image_painting",
+            (file("corrupt.png"), "Painting → photo"),
+            Refused("not a"),
+        ),
+        (
+            "i2i-paint-unknown-direction",
+            "/image_to_image_painting",
+            (file("photo.png"), "upside down"),
+            Refused("choices"),
+        ),
+        (
+            "i2i-paint-4000x16-sliver",
+            "/image_to_image_painting",
+            (file("sliver.png"), "Painting → photo"),
+            Handled(lambda out: picture_size(out[0]) == (256, 256)),
+        ),
     ]
 
 
@@ -289,7 +313,8 @@ CASE_IDS = [
     "lesson-no-drawing", "lesson-text-as-drawing", "lesson-delay-100k", "i2i-no-sketch",
     "i2i-text-as-sketch", "i2i-no-photo", "i2i-corrupt-photo", "i2i-4000x16-sliver",
     "i2i-colour-no-photo", "i2i-colour-hint-off-the-photo", "i2i-colour-hint-not-a-colour",
-    "i2i-colour-hints-1000-lines",
+    "i2i-colour-hints-1000-lines", "i2i-paint-no-picture", "i2i-paint-corrupt",
+    "i2i-paint-unknown-direction", "i2i-paint-4000x16-sliver",
 ]  # fmt: skip
 
 

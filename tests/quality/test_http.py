@@ -233,6 +233,13 @@ def check_image_to_image_colour(outputs):
             assert picture(made).size == (160, 120) and picture(made).mode == "RGB"
 
 
+def check_image_to_image_painting(outputs):
+    """The photo's centre square, CycleGAN's painting, that painting made a photo again, and the
+    paired model's painting, each enlarged to 256 pixels."""
+    for made in outputs if shipped("image_to_image") else outputs[:1]:
+        assert picture(made).size == (256, 256) and picture(made).mode == "RGB"
+
+
 def check_tts(outputs):
     from showcase.tts.audio import read_wav
 
@@ -303,6 +310,7 @@ def calls(files):
         ("/image_to_image_sketch", (sketch,), check_image_to_image_sketch),
         ("/image_to_image_photo", (photo,), check_image_to_image),
         ("/image_to_image_colour", (photo, "80, 60, #ff0000"), check_image_to_image_colour),
+        ("/image_to_image_painting", (photo, "Photo → painting"), check_image_to_image_painting),
     ]
 
 
@@ -316,7 +324,7 @@ ENDPOINTS = [
     "/lessons_vanishing_gradient", "/lessons_convolution", "/lessons_feature_maps",
     "/lessons_feature_maps_example", "/lessons_memory", "/rl_watch", "/rl_new_game", "/rl_drop",
     "/vqa_answer", "/vqa_new_scene", "/image_to_image_sketch", "/image_to_image_photo",
-    "/image_to_image_colour",
+    "/image_to_image_colour", "/image_to_image_painting",
 ]  # fmt: skip
 
 
