@@ -255,7 +255,9 @@ class Hub:
     def client(self):
         from gradio_client import Client
 
-        return Client(self.url, verbose=False)
+        # httpx's own default gives an upload 5 s; a browser waits. Under the load test's 20
+        # clients on two busy cores an upload once took 5.5 s and was counted as a failure.
+        return Client(self.url, verbose=False, httpx_kwargs={"timeout": 60})
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
