@@ -35,7 +35,8 @@ import keras
 import tensorflow as tf
 from keras import layers, ops
 
-from showcase.image_to_image.model import PACKAGE, instance_norm, patchgan_verdicts
+from showcase.image_to_image.model import instance_norm, patchgan_verdicts
+from showcase.padding import ReflectionPadding2D
 
 RESIDUAL_BLOCKS = 6  # the paper's for 128 x 128 pictures (9 for 256 x 256)
 CYCLE_WEIGHT = 10.0  # lambda
@@ -44,29 +45,6 @@ POOL_SIZE = 50
 PHOTO_TO_PAINTING = "photo_to_painting"  # G
 PAINTING_TO_PHOTO = "painting_to_photo"  # F
 PAIRED_NAME = "paired_photo_to_painting"  # pix2pix's objective on this generator: the upper bound
-
-
-@keras.saving.register_keras_serializable(package=PACKAGE)
-class ReflectionPadding2D(layers.Layer):
-    """Pads height and width by mirroring the picture at its border (no dark frame for the
-    convolutions to learn around)."""
-
-    def __init__(self, padding: int = 1, **kwargs):
-        super().__init__(**kwargs)
-        self.padding = int(padding)
-
-    def call(self, inputs):
-        p = self.padding
-        return ops.pad(inputs, [[0, 0], [p, p], [p, p], [0, 0]], mode="reflect")
-
-    def compute_output_shape(self, input_shape):
-        batch, height, width, channels = input_shape
-        grow = 2 * self.padding
-        return (batch, None if height is None else height + grow,
-                None if width is None else width + grow, channels)  # fmt: skip
-
-    def get_config(self):
-        return {**super().get_config(), "padding": self.padding}
 
 
 def _conv_norm_relu(x, filters, size, name, strides=1):

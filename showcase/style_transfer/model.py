@@ -24,6 +24,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
+from showcase.padding import ReflectionPadding2D
 from showcase.style_transfer.losses import (
     content_loss,
     gram_matrix,
@@ -33,32 +34,6 @@ from showcase.style_transfer.losses import (
 from showcase.style_transfer.presets import SHIPPED
 
 PACKAGE = "showcase.style_transfer"
-
-
-@keras.saving.register_keras_serializable(package=PACKAGE)
-class ReflectionPadding2D(layers.Layer):
-    """Pad height and width by mirroring the image, so convolutions see no black frame."""
-
-    def __init__(self, padding: int = 1, **kwargs):
-        super().__init__(**kwargs)
-        self.padding = padding
-
-    def call(self, images):
-        p = self.padding
-        return ops.pad(images, [[0, 0], [p, p], [p, p], [0, 0]], mode="reflect")
-
-    def compute_output_shape(self, input_shape):
-        batch, height, width, channels = input_shape
-        grow = 2 * self.padding
-        return (
-            batch,
-            None if height is None else height + grow,
-            None if width is None else width + grow,
-            channels,
-        )
-
-    def get_config(self):
-        return {**super().get_config(), "padding": self.padding}
 
 
 def _conv_block(x, filters, kernel_size, strides=1, name="", relu=True):

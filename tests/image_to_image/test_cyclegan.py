@@ -36,14 +36,6 @@ def test_the_generator_has_the_papers_layout():
     assert generator.get_layer("d4k").strides == (2, 2) == generator.get_layer("d2k").strides
 
 
-def test_reflection_padding_mirrors_the_border():
-    layer = cyclegan.ReflectionPadding2D(2)
-    row = np.arange(5, dtype="float32").reshape(1, 1, 5, 1).repeat(5, axis=1)
-    padded = np.asarray(layer(row))[0, 0, :, 0]
-    np.testing.assert_array_equal(padded, [2, 1, 0, 1, 2, 3, 4, 3, 2])
-    assert layer.compute_output_shape((None, 5, 5, 1)) == (None, 9, 9, 1)
-
-
 def test_each_unconditional_verdict_sees_a_70_pixel_window():
     critic = without_normalisation(cyclegan.build_picture_critic(WIDTH))
     picture = tf.constant(pictures(1, 256))
