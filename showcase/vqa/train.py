@@ -32,12 +32,17 @@ TRAIN_CONFIG = VQATrainConfig
 def build(settings: ModelSettings) -> keras.Model:
     if settings.architecture == "relation_network":
         return networks.build_relation_network(
-            settings.units or 128, settings.depth or 3, aggregate=settings.aggregate
+            settings.units or 128,
+            settings.depth or 3,
+            aggregate=settings.aggregate,
+            encoder=settings.encoder,
         )
     if settings.architecture == "cnn_mlp":
-        return networks.build_cnn_mlp()
+        return networks.build_cnn_mlp(encoder=settings.encoder)
     if settings.architecture == "cnn_lstm":
-        return networks.build_cnn_lstm(len(sort_of_clevr.WORDS) + 2, sort_of_clevr.QUESTION_WORDS)
+        return networks.build_cnn_lstm(
+            len(sort_of_clevr.WORDS) + 2, sort_of_clevr.QUESTION_WORDS, encoder=settings.encoder
+        )
     if settings.architecture == "blind":
         return networks.build_blind()
     raise ShowcaseError(f"unknown architecture {settings.architecture!r}")

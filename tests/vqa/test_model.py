@@ -9,7 +9,7 @@ import pytest
 from showcase.vqa import model as networks
 from showcase.vqa import sort_of_clevr
 from showcase.vqa.batches import inputs_for, training_batches
-from showcase.vqa.presets import MODELS
+from showcase.vqa.presets import MODELS, VQATrainConfig
 from showcase.vqa.train import build
 
 pytestmark = pytest.mark.xdist_group("vqa_models")
@@ -97,6 +97,17 @@ def test_the_relation_network_sees_625_pairs_of_26_dimensional_objects():
     assert model.get_layer("objects").output.shape[1:] == (25, networks.STEM_FILTERS + 2)
     small = networks.build_relation_network(grid_side=4)
     assert small.get_layer("objects").output.shape[1] == 16
+
+
+def test_the_papers_encoder_widens_the_convolutions_and_the_objects():
+    model = networks.build_relation_network(encoder="paper")
+    convolutions = [layer for layer in model.get_layer("cnn").layers if "conv" in layer.name]
+    assert [layer.filters for layer in convolutions] == [32, 64, 128, 256]
+    assert model.get_layer("objects").output.shape[1:] == (25, 256 + 2)
+    settings = VQATrainConfig(model="cnn_mlp", encoder="paper").settings()
+    assert build(settings).get_layer("flatten").output.shape[-1] == 5 * 5 * 256
+    with pytest.raises(ValueError, match="encoder"):
+        networks.image_encoder(encoder="wide")
 
 
 @pytest.mark.parametrize("name", list(MODELS))
