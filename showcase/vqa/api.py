@@ -218,7 +218,7 @@ class RelationNetwork(QuestionAnswerer):
     def _pair_contributions(self, image, question, answer):
         objects = self._objects(image, training=False)
         pairs = self._relations.pair_features(objects, question)
-        pooled = tf.reduce_mean(pairs, axis=[1, 2])
+        pooled = self._relations.pool(pairs)
         with tf.GradientTape() as tape:
             tape.watch(pooled)
             logits = pooled
@@ -226,13 +226,17 @@ class RelationNetwork(QuestionAnswerer):
                 logits = layer(logits)
             chosen = tf.gather(logits, answer, batch_dims=1)
         slope = tape.gradient(chosen, pooled)
-        return tf.reduce_sum(pairs * slope[:, None, None, :], axis=-1)
+        shares = tf.reduce_sum(pairs * slope[:, None, None, :], axis=-1)
+        if self._relations.aggregate == "mean":
+            shares = shares / tf.cast(tf.shape(pairs)[1] * tf.shape(pairs)[2], shares.dtype)
+        return shares
 
     def pair_weights(self, image, question) -> tuple[Answer, np.ndarray]:
         """The answer, and each ordered pair's share in it: a (cells, cells) array where [i, j]
         is the pair (cell i, cell j) of the CNN's grid (row-major), as g's output for the pair
-        times the slope of the chosen answer's logit (a first-order attribution; the pairs'
-        shares add up to the pooled vector's linear contribution, not to the probability)."""
+        times the slope of the chosen answer's logit, divided by the pair count when the network
+        averages its pairs (a first-order attribution: the shares add up to the pooled vector's
+        linear contribution to that logit, not to the probability)."""
         answer = self.answer(image, question)
         parsed = as_question(question)
         weights = self._contributions(

@@ -30,6 +30,9 @@ class ModelSettings:
     # The image encoder's widths (showcase.vqa.model.ENCODERS): "reference" (24 channels, as in
     # the kimhc6028 reference) or the paper's "paper" (32, 64, 128, 256).
     encoder: str = "reference"
+    # How the Relation Network's weights start (showcase.vqa.model.INITIALISATIONS): Keras's
+    # defaults, or PyTorch's, as in the kimhc6028 reference.
+    initialisation: str = "keras"
 
 
 MODELS: dict[str, ModelSettings] = {
@@ -90,6 +93,14 @@ class VQATrainConfig(TrainConfig):
             "paper's 32, 64, 128, 256 (keeps colour apart better; about 4x slower per step)",
         },
     )
+    init: str = dataclasses.field(
+        default="keras",
+        metadata={
+            "choices": ("keras", "pytorch"),
+            "help": "Relation Network: start from Keras's default weights (Glorot) or PyTorch's, "
+            "as the kimhc6028 reference does (uniform in +-1/sqrt(fan-in))",
+        },
+    )
     seed: int = 0
     jit_compile: bool = dataclasses.field(
         default=False,
@@ -125,6 +136,7 @@ class VQATrainConfig(TrainConfig):
             aggregate=self.pairs,
             schedule=self.schedule,
             encoder=self.encoder,
+            initialisation=self.init,
             **changes,
         )
 

@@ -36,6 +36,7 @@ def build(settings: ModelSettings) -> keras.Model:
             settings.depth or 3,
             aggregate=settings.aggregate,
             encoder=settings.encoder,
+            initialisation=settings.initialisation,
         )
     if settings.architecture == "cnn_mlp":
         return networks.build_cnn_mlp(encoder=settings.encoder)

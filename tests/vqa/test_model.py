@@ -110,6 +110,45 @@ def test_the_papers_encoder_widens_the_convolutions_and_the_objects():
         networks.image_encoder(encoder="wide")
 
 
+def test_pytorchs_initialisation_bounds_every_weight_by_its_layers_fan_in(tmp_path):
+    keras.utils.set_random_seed(3)
+    settings = VQATrainConfig(g_layers=4, pairs="sum", init="pytorch").settings()
+    assert settings.initialisation == "pytorch"
+    model = build(settings)
+    objects = networks.STEM_FILTERS + 2
+    # The factorised first layer of g is one layer over [o_i, o_j, q]: one fan-in for its parts.
+    first_fan_in = 2 * objects + sort_of_clevr.QUESTION_SIZE
+    fan_ins = {
+        "conv1": 3 * 3 * 3,
+        "conv4": 3 * 3 * networks.STEM_FILTERS,
+        "g_first_object": first_fan_in,
+        "g_question": first_fan_in,
+        "g_4": 128,
+        "f_1": 128,
+        "answer": 256,
+    }
+    layers = {layer.name: layer for layer in model.get_layer("cnn").layers}
+    relations = model.get_layer("relations")
+    layers.update({part.name: part for part in [relations.first_object, relations.question]})
+    layers.update({part.name: part for part in relations.deeper})
+    layers.update({name: model.get_layer(name) for name in ("f_1", "answer")})
+    for name, fan_in in fan_ins.items():
+        bound = 1 / np.sqrt(fan_in)
+        for weight in layers[name].weights:
+            values = np.asarray(weight)
+            assert np.abs(values).max() <= bound + 1e-7, (name, weight.name)
+            # Uniform over the whole interval, not Glorot's narrower or wider one.
+            assert np.abs(values).max() > 0.8 * bound or values.size < 20, (name, weight.name)
+    # Keras's default starts the same layers differently: Glorot kernels, zero biases.
+    default = build(VQATrainConfig(g_layers=4).settings())
+    assert not np.asarray(default.get_layer("answer").bias).any()
+    model.save(tmp_path / "pytorch.keras")
+    loaded = keras.saving.load_model(tmp_path / "pytorch.keras", safe_mode=True)
+    assert loaded.get_layer("relations").initialisation == "pytorch"
+    with pytest.raises(ValueError, match="initialisation"):
+        networks.RelationModule(initialisation="he")
+
+
 @pytest.mark.parametrize("name", list(MODELS))
 def test_every_model_answers_with_twelve_logits(name, tiny_set):
     model = build(MODELS[name])
@@ -176,3 +215,30 @@ def test_recalibrated_batch_norm_answers_in_inference_as_in_training(tiny_set):
     norm = encoder.get_layer("norm1")
     assert norm.momentum == 0.99  # restored
     networks.recalibrate_batch_norm(networks.build_blind(), images)  # no encoder: nothing to do
+
+
+@pytest.mark.parametrize("aggregate", networks.AGGREGATES)
+def test_the_pairs_shares_add_up_to_the_pooled_vectors_share_in_the_answer(aggregate):
+    import tensorflow as tf
+
+    from showcase.vqa.api import RelationNetwork, SortOfClevr
+
+    keras.utils.set_random_seed(4)
+    model = networks.build_relation_network(units=8, depth=2, aggregate=aggregate)
+    network = RelationNetwork(model)
+    scene = SortOfClevr.scene(5)
+    question = SortOfClevr.parse("what shape is the object furthest from the blue object")
+    answer, shares = network.pair_weights(scene, question)
+
+    inputs = {"image": scene.render()[None], "question": question.encode()[None]}
+    pooled = keras.Model(model.inputs, model.get_layer("relations").output)(inputs)
+    with tf.GradientTape() as tape:
+        tape.watch(pooled)
+        hidden = pooled
+        for name in ("f_1", "f_2", "answer"):
+            hidden = model.get_layer(name)(hidden)
+        chosen = hidden[0, sort_of_clevr.ANSWERS.index(answer.text)]
+    slope = np.asarray(tape.gradient(chosen, pooled))[0]
+    np.testing.assert_allclose(
+        shares.sum(), float(slope @ np.asarray(pooled)[0]), rtol=1e-3, atol=1e-5
+    )
