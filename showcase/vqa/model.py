@@ -23,6 +23,9 @@ Changed from the paper, to train on two CPU cores:
   paper's 256, 256 (with dropout 0.5) and the answer layer;
 - the pairs' outputs are averaged rather than summed (a constant factor of 1/625): with the sum the
   loss began near 80 and the network stayed at the blind model's accuracy for two epochs;
+- weights start from Keras's defaults; ``initialisation="pytorch"`` starts them as the
+  kimhc6028 reference's (PyTorch's defaults), which with the paper's sum over pairs keeps the
+  starting loss near 5 instead of 113;
 - batch norm's moving statistics are recomputed from training batches under the final weights
   before every validation and before saving (:func:`recalibrate_batch_norm`): the moving averages
   lag weights that change quickly, and with them the network answered far worse in inference mode
