@@ -20,7 +20,8 @@ Changed from the paper, to train on two CPU cores:
 - ``g``'s first layer is factorised: W [o_i, o_j, q] = W_i o_i + W_j o_j + W_q q, computed once
   per object and broadcast over the pairs, which is the same function at 1/25 of the cost;
 - ``g`` has 3 layers of 128 units instead of 4 of 256 (a pair costs about a sixth), and ``f`` the
-  paper's 256, 256 (with dropout 0.5) and the answer layer;
+  paper's 256, 256 (with dropout 0.5; ``dropout=0`` matches the kimhc6028 reference's log,
+  whose ``F.dropout(x)`` dropped nothing under the PyTorch of 2017) and the answer layer;
 - the pairs' outputs are averaged rather than summed (a constant factor of 1/625): with the sum the
   loss began near 80 and the network stayed at the blind model's accuracy for two epochs;
 - weights start from Keras's defaults; ``initialisation="pytorch"`` starts them as the
@@ -235,8 +236,16 @@ def recalibrate_batch_norm(model, images, batches: int = 50, batch_size: int = 6
             layer.momentum = momentum
 
 
-def answer_head(inputs, units: int = 256, name: str = "f", initialisation: str = "keras"):
-    """The paper's f: two ReLU layers (dropout 0.5 before the last) and the answer logits."""
+def answer_head(
+    inputs,
+    units: int = 256,
+    name: str = "f",
+    initialisation: str = "keras",
+    dropout: float = 0.5,
+):
+    """The paper's f: two ReLU layers (``dropout`` before the last) and the answer logits."""
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must be in [0, 1), not {dropout!r}")
     hidden = layers.Dense(
         units,
         activation="relu",
@@ -246,7 +255,7 @@ def answer_head(inputs, units: int = 256, name: str = "f", initialisation: str =
     hidden = layers.Dense(
         units, activation="relu", name=f"{name}_2", **initialisers(initialisation, units)
     )(hidden)
-    hidden = layers.Dropout(0.5, name=f"{name}_dropout")(hidden)
+    hidden = layers.Dropout(dropout, name=f"{name}_dropout")(hidden)
     return layers.Dense(len(ANSWERS), name="answer", **initialisers(initialisation, units))(hidden)
 
 
@@ -265,6 +274,7 @@ def build_relation_network(
     aggregate: str = "mean",
     encoder: str = "reference",
     initialisation: str = "keras",
+    dropout: float = 0.5,
 ) -> keras.Model:
     image, question = image_input(), question_input()
     features = image_encoder(grid_side, encoder=encoder, initialisation=initialisation)(image)
@@ -272,22 +282,26 @@ def build_relation_network(
     relations = RelationModule(units, depth, aggregate, initialisation, name="relations")(
         [objects, question]
     )
-    answer = answer_head(relations, initialisation=initialisation)
+    answer = answer_head(relations, initialisation=initialisation, dropout=dropout)
     return keras.Model([image, question], answer, name="relation_network")
 
 
-def build_cnn_mlp(units: int = 256, encoder: str = "reference") -> keras.Model:
+def build_cnn_mlp(
+    units: int = 256, encoder: str = "reference", dropout: float = 0.5
+) -> keras.Model:
     image, question = image_input(), question_input()
     features = layers.Flatten(name="flatten")(image_encoder(encoder=encoder)(image))
     joined = layers.Concatenate(name="image_and_question")([features, question])
     hidden = layers.Dense(units, activation="relu", name="fc1")(joined)
-    return keras.Model([image, question], answer_head(hidden, units), name="cnn_mlp")
+    return keras.Model(
+        [image, question], answer_head(hidden, units, dropout=dropout), name="cnn_mlp"
+    )
 
 
-def build_blind(units: int = 256) -> keras.Model:
+def build_blind(units: int = 256, dropout: float = 0.5) -> keras.Model:
     question = question_input()
     hidden = layers.Dense(units, activation="relu", name="fc1")(question)
-    return keras.Model([question], answer_head(hidden, units), name="blind")
+    return keras.Model([question], answer_head(hidden, units, dropout=dropout), name="blind")
 
 
 def build_cnn_lstm(
@@ -296,6 +310,7 @@ def build_cnn_lstm(
     units: int = 256,
     embedding: int = 64,
     encoder: str = "reference",
+    dropout: float = 0.5,
 ) -> keras.Model:
     """Antol et al.'s LSTM Q + I: tanh projections of image and question, multiplied."""
     image = image_input()
@@ -306,4 +321,4 @@ def build_cnn_lstm(
     encoded = layers.LSTM(units, name="lstm")(embedded)
     asked = layers.Dense(units, activation="tanh", name="question_projection")(encoded)
     fused = layers.Multiply(name="fusion")([seen, asked])
-    return keras.Model([image, words], answer_head(fused, units), name="cnn_lstm")
+    return keras.Model([image, words], answer_head(fused, units, dropout=dropout), name="cnn_lstm")

@@ -33,6 +33,10 @@ class ModelSettings:
     # How the Relation Network's weights start (showcase.vqa.model.INITIALISATIONS): Keras's
     # defaults, or PyTorch's, as in the kimhc6028 reference.
     initialisation: str = "keras"
+    # Dropout before f's answer layer. 0 matches the kimhc6028 reference as its log was made: its
+    # F.dropout(x) left out `training=`, which PyTorch defaulted to False until 2018, so it
+    # dropped nothing.
+    f_dropout: float = 0.5
 
 
 MODELS: dict[str, ModelSettings] = {
@@ -101,6 +105,13 @@ class VQATrainConfig(TrainConfig):
             "as the kimhc6028 reference does (uniform in +-1/sqrt(fan-in))",
         },
     )
+    f_dropout: float = dataclasses.field(
+        default=0.5,
+        metadata={
+            "help": "dropout before the answer layer, in [0, 1) (0: none, as the kimhc6028 "
+            "reference's log was made)"
+        },
+    )
     seed: int = 0
     jit_compile: bool = dataclasses.field(
         default=False,
@@ -137,6 +148,7 @@ class VQATrainConfig(TrainConfig):
             schedule=self.schedule,
             encoder=self.encoder,
             initialisation=self.init,
+            f_dropout=self.f_dropout,
             **changes,
         )
 

@@ -37,15 +37,19 @@ def build(settings: ModelSettings) -> keras.Model:
             aggregate=settings.aggregate,
             encoder=settings.encoder,
             initialisation=settings.initialisation,
+            dropout=settings.f_dropout,
         )
     if settings.architecture == "cnn_mlp":
-        return networks.build_cnn_mlp(encoder=settings.encoder)
+        return networks.build_cnn_mlp(encoder=settings.encoder, dropout=settings.f_dropout)
     if settings.architecture == "cnn_lstm":
         return networks.build_cnn_lstm(
-            len(sort_of_clevr.WORDS) + 2, sort_of_clevr.QUESTION_WORDS, encoder=settings.encoder
+            len(sort_of_clevr.WORDS) + 2,
+            sort_of_clevr.QUESTION_WORDS,
+            encoder=settings.encoder,
+            dropout=settings.f_dropout,
         )
     if settings.architecture == "blind":
-        return networks.build_blind()
+        return networks.build_blind(dropout=settings.f_dropout)
     raise ShowcaseError(f"unknown architecture {settings.architecture!r}")
 
 
@@ -149,6 +153,8 @@ def train(config: VQATrainConfig) -> Path:
     settings = config.settings()
     if min(config.scenes, config.validation_scenes, config.test_scenes) < 1:
         raise ShowcaseError("--scenes, --validation-scenes and --test-scenes must be at least 1")
+    if not 0.0 <= config.f_dropout < 1.0:
+        raise ShowcaseError(f"--f-dropout must be at least 0 and below 1, not {config.f_dropout}")
     training.prepare(config)
     keras.utils.set_random_seed(config.seed)
     log = _log(config)

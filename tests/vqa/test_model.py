@@ -6,11 +6,12 @@ import keras
 import numpy as np
 import pytest
 
+from showcase.errors import ShowcaseError
 from showcase.vqa import model as networks
 from showcase.vqa import sort_of_clevr
 from showcase.vqa.batches import inputs_for, training_batches
 from showcase.vqa.presets import MODELS, VQATrainConfig
-from showcase.vqa.train import build
+from showcase.vqa.train import build, train
 
 pytestmark = pytest.mark.xdist_group("vqa_models")
 
@@ -147,6 +148,24 @@ def test_pytorchs_initialisation_bounds_every_weight_by_its_layers_fan_in(tmp_pa
     assert loaded.get_layer("relations").initialisation == "pytorch"
     with pytest.raises(ValueError, match="initialisation"):
         networks.RelationModule(initialisation="he")
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_without_f_dropout_training_mode_answers_the_same_twice(name, tiny_set):
+    # The kimhc6028 reference's log was made with a dropout that dropped nothing (f_dropout=0).
+    rows = tiny_set.image_index[:8]
+    arguments = (tiny_set.images[rows], tiny_set.questions[:8], tiny_set.texts[:8])
+    for dropout, same in ((0.0, True), (0.5, False)):
+        keras.utils.set_random_seed(1)
+        model = build(VQATrainConfig(model=name, f_dropout=dropout).settings())
+        inputs = inputs_for(model, *arguments)
+        # Batch norm in training mode uses the batch's statistics: the same on both calls.
+        first, second = (np.asarray(model(inputs, training=True)) for _ in range(2))
+        assert np.array_equal(first, second) == same, dropout
+    with pytest.raises(ValueError, match="dropout"):
+        build(VQATrainConfig(f_dropout=1.0).settings())
+    with pytest.raises(ShowcaseError, match="--f-dropout"):
+        train(VQATrainConfig(f_dropout=-0.1))
 
 
 @pytest.mark.parametrize("name", list(MODELS))
