@@ -20,8 +20,9 @@ Changed from the paper, to train on two CPU cores:
 - ``g``'s first layer is factorised: W [o_i, o_j, q] = W_i o_i + W_j o_j + W_q q, computed once
   per object and broadcast over the pairs, which is the same function at 1/25 of the cost;
 - ``g`` has 3 layers of 128 units instead of 4 of 256 (a pair costs about a sixth), and ``f`` the
-  paper's 256, 256 (with dropout 0.5; ``dropout=0`` matches the kimhc6028 reference's log,
-  whose ``F.dropout(x)`` dropped nothing under the PyTorch of 2017) and the answer layer;
+  paper's 256, 256 (with dropout 0.5; ``dropout=0`` matches the kimhc6028 reference's 2017
+  runs, whose ``F.dropout(x)`` dropped nothing under the PyTorch of the time) and the answer
+  layer;
 - the pairs' outputs are averaged rather than summed (a constant factor of 1/625): with the sum the
   loss began near 80 and the network stayed at the blind model's accuracy for two epochs;
 - weights start from Keras's defaults; ``initialisation="pytorch"`` starts them as the

@@ -33,9 +33,9 @@ class ModelSettings:
     # How the Relation Network's weights start (showcase.vqa.model.INITIALISATIONS): Keras's
     # defaults, or PyTorch's, as in the kimhc6028 reference.
     initialisation: str = "keras"
-    # Dropout before f's answer layer. 0 matches the kimhc6028 reference as its log was made: its
-    # F.dropout(x) left out `training=`, which PyTorch defaulted to False until 2018, so it
-    # dropped nothing.
+    # Dropout before f's answer layer. 0 matches the kimhc6028 reference's 2017 runs: its
+    # F.dropout(x) left out `training=`, which PyTorch defaulted to False before version 1.0, so
+    # it dropped nothing.
     f_dropout: float = 0.5
 
 
@@ -108,8 +108,8 @@ class VQATrainConfig(TrainConfig):
     f_dropout: float = dataclasses.field(
         default=0.5,
         metadata={
-            "help": "dropout before the answer layer, in [0, 1) (0: none, as the kimhc6028 "
-            "reference's log was made)"
+            "help": "dropout before the answer layer, in [0, 1) (0: none, as in the kimhc6028 "
+            "reference's 2017 runs)"
         },
     )
     seed: int = 0

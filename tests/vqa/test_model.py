@@ -152,7 +152,7 @@ def test_pytorchs_initialisation_bounds_every_weight_by_its_layers_fan_in(tmp_pa
 
 @pytest.mark.parametrize("name", list(MODELS))
 def test_without_f_dropout_training_mode_answers_the_same_twice(name, tiny_set):
-    # The kimhc6028 reference's log was made with a dropout that dropped nothing (f_dropout=0).
+    # The kimhc6028 reference's 2017 runs had a dropout that dropped nothing (f_dropout=0).
     rows = tiny_set.image_index[:8]
     arguments = (tiny_set.images[rows], tiny_set.questions[:8], tiny_set.texts[:8])
     for dropout, same in ((0.0, True), (0.5, False)):
