@@ -37,6 +37,9 @@ class ModelSettings:
     # F.dropout(x) left out `training=`, which PyTorch defaulted to False before version 1.0, so
     # it dropped nothing.
     f_dropout: float = 0.5
+    # Steps of each stage of the colour curriculum (showcase.vqa.curriculum) before the whole
+    # task: position questions about one colour, then two, ... then six. 0: none, as in the paper.
+    curriculum_steps: int = 0
 
 
 MODELS: dict[str, ModelSettings] = {
@@ -112,6 +115,14 @@ class VQATrainConfig(TrainConfig):
             "reference's 2017 runs)"
         },
     )
+    curriculum_steps: int = dataclasses.field(
+        default=0,
+        metadata={
+            "help": "before the whole task, train on the left/right and top/bottom questions "
+            "about one colour, then two, ... then all six, this many steps each (0: none, as "
+            "in the paper)"
+        },
+    )
     seed: int = 0
     jit_compile: bool = dataclasses.field(
         default=False,
@@ -149,6 +160,7 @@ class VQATrainConfig(TrainConfig):
             encoder=self.encoder,
             initialisation=self.init,
             f_dropout=self.f_dropout,
+            curriculum_steps=self.curriculum_steps,
             **changes,
         )
 

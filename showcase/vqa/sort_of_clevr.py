@@ -241,6 +241,18 @@ class QuestionSet:
     def __len__(self) -> int:
         return len(self.answers)
 
+    def subset(self, keep: np.ndarray) -> QuestionSet:
+        """The questions where the boolean mask ``keep`` is true, about the same images."""
+        keep = np.asarray(keep, dtype=bool)
+        return dataclasses.replace(
+            self,
+            image_index=self.image_index[keep],
+            questions=self.questions[keep],
+            texts=[text for text, kept in zip(self.texts, keep, strict=True) if kept],
+            kinds=self.kinds[keep],
+            answers=self.answers[keep],
+        )
+
 
 def question_set(seeds, per_kind: int = QUESTIONS_PER_KIND) -> QuestionSet:
     """Render the scenes of ``seeds`` and ask each one ``2 * per_kind`` questions.

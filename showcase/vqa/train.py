@@ -12,8 +12,8 @@ import keras
 from showcase import checkpoints, training
 from showcase.errors import ShowcaseError
 from showcase.resumable import earlier_epochs, warm_start_card
+from showcase.vqa import curriculum, sort_of_clevr
 from showcase.vqa import model as networks
-from showcase.vqa import sort_of_clevr
 from showcase.vqa.batches import training_batches
 from showcase.vqa.presets import ModelSettings, VQATrainConfig
 from showcase.vqa.scoring import score
@@ -109,6 +109,30 @@ class KeepBest(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+def run_curriculum(network, train_data, settings: ModelSettings, seed: int, log) -> list[dict]:
+    """Train ``settings.curriculum_steps`` steps on each stage of the colour curriculum (none
+    when it is 0); the steps count in the learning-rate schedule like any others."""
+    rows = []
+    if not settings.curriculum_steps:
+        return rows
+    batch_size = min(settings.batch_size, len(train_data))
+    for colours, questions in curriculum.stages(train_data):
+        if not len(questions):
+            rows.append({"colours": colours, "questions": 0, "loss": None})
+            continue
+        history = network.fit(
+            training_batches(network, questions, min(batch_size, len(questions)), seed + colours),
+            steps_per_epoch=settings.curriculum_steps,
+            epochs=1,
+            verbose=0,
+            shuffle=False,
+        )
+        loss = round(float(history.history["loss"][-1]), 4)
+        rows.append({"colours": colours, "questions": len(questions), "loss": loss})
+        log(f"curriculum, {colours} colour(s): loss {rows[-1]['loss']}")
+    return rows
+
+
 def _curves(epochs: list[dict]) -> dict:
     x = [row["epoch"] for row in epochs]
     return {
@@ -153,6 +177,8 @@ def train(config: VQATrainConfig) -> Path:
     settings = config.settings()
     if min(config.scenes, config.validation_scenes, config.test_scenes) < 1:
         raise ShowcaseError("--scenes, --validation-scenes and --test-scenes must be at least 1")
+    if config.curriculum_steps < 0:
+        raise ShowcaseError(f"--curriculum-steps must be 0 or more, not {config.curriculum_steps}")
     if not 0.0 <= config.f_dropout < 1.0:
         raise ShowcaseError(f"--f-dropout must be at least 0 and below 1, not {config.f_dropout}")
     training.prepare(config)
@@ -179,6 +205,7 @@ def train(config: VQATrainConfig) -> Path:
             )
             keep = KeepBest(train_data.images, validation, config.max_minutes * 60, log)
             started = time.perf_counter()
+            curriculum_log = run_curriculum(network, train_data, settings, config.seed, log)
             network.fit(
                 training_batches(network, train_data, batch_size, config.seed),
                 steps_per_epoch=steps_per_epoch,
@@ -221,6 +248,7 @@ def train(config: VQATrainConfig) -> Path:
         epochs_run=len(keep.epochs) + epochs_before,
         best_epoch=keep.best_epoch + epochs_before,
         epochs_log=keep.epochs,
+        **({"curriculum_log": curriculum_log} if curriculum_log else {}),
         warm_start=(
             {"from": Path(config.warm_start).name, "epochs": epochs_before}
             if config.warm_start

@@ -1,0 +1,70 @@
+"""The colour curriculum: which questions each stage trains on, and a run that uses it."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from showcase.errors import ShowcaseError
+from showcase.vqa import sort_of_clevr
+from showcase.vqa.curriculum import CURRICULUM_KINDS, stage_questions, stages
+from showcase.vqa.presets import VQATrainConfig
+from showcase.vqa.train import train
+
+
+@pytest.fixture(scope="module")
+def scenes():
+    return sort_of_clevr.question_set(range(30))
+
+
+def asked(data) -> list[tuple[str, str]]:
+    return [
+        (sort_of_clevr.QUESTION_TYPES[kind], sort_of_clevr.decode_question(vector).colour)
+        for kind, vector in zip(data.kinds, data.questions, strict=True)
+    ]
+
+
+def test_each_stage_asks_position_questions_about_one_more_colour(scenes):
+    everything = asked(scenes)
+    for colours, questions in stages(scenes):
+        allowed = set(sort_of_clevr.COLOUR_NAMES[:colours])
+        expected = [(k, c) for k, c in everything if k in CURRICULUM_KINDS and c in allowed]
+        assert asked(questions) == expected and len(expected) > 0
+    assert [colours for colours, _ in stages(scenes)] == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_stage_keeps_each_question_with_its_own_scene_and_answer(scenes):
+    stage = stage_questions(scenes, 3)
+    assert stage.images is scenes.images
+    for row in range(len(stage)):
+        scene = sort_of_clevr.make_scene(int(scenes.seeds[stage.image_index[row]]))
+        question = sort_of_clevr.decode_question(stage.questions[row])
+        assert sort_of_clevr.ANSWERS[stage.answers[row]] == scene.answer(question)
+        assert stage.texts[row] in {question.english(0), question.english(1)}
+
+
+@pytest.mark.parametrize("colours", [0, 7, -1])
+def test_a_stage_asks_about_one_to_six_colours(scenes, colours):
+    with pytest.raises(ValueError, match="1 to 6 colours"):
+        stage_questions(scenes, colours)
+
+
+def test_a_run_with_the_curriculum_logs_every_stage_on_its_card(tmp_path):
+    config = VQATrainConfig(
+        model="blind", scenes=12, validation_scenes=2, test_scenes=2, epochs=1,
+        curriculum_steps=2, out=str(tmp_path), verbose=0,
+    )  # fmt: skip
+    card = json.loads(train(config).with_name("blind.card.json").read_text())
+    log = card["hyperparameters"]["curriculum_log"]
+    assert [row["colours"] for row in log] == [1, 2, 3, 4, 5, 6]
+    sizes = [row["questions"] for row in log]
+    assert sizes == sorted(sizes) and sizes[-1] > 0
+    assert all(np.isfinite(row["loss"]) for row in log if row["questions"])
+    assert card["hyperparameters"]["curriculum_steps"] == 2
+
+
+def test_a_negative_curriculum_is_a_one_line_error(tmp_path):
+    with pytest.raises(ShowcaseError, match="--curriculum-steps must be 0 or more"):
+        train(VQATrainConfig(curriculum_steps=-1, out=str(tmp_path)))
