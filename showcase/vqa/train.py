@@ -115,13 +115,13 @@ def run_curriculum(network, train_data, settings: ModelSettings, seed: int, log)
     rows = []
     if not settings.curriculum_steps:
         return rows
-    batch_size = min(settings.batch_size, len(train_data))
     for colours, questions in curriculum.stages(train_data):
         if not len(questions):
             rows.append({"colours": colours, "questions": 0, "loss": None})
             continue
+        batch_size = min(settings.batch_size, len(questions))
         history = network.fit(
-            training_batches(network, questions, min(batch_size, len(questions)), seed + colours),
+            training_batches(network, questions, batch_size, seed + colours),
             steps_per_epoch=settings.curriculum_steps,
             epochs=1,
             verbose=0,
@@ -129,7 +129,7 @@ def run_curriculum(network, train_data, settings: ModelSettings, seed: int, log)
         )
         loss = round(float(history.history["loss"][-1]), 4)
         rows.append({"colours": colours, "questions": len(questions), "loss": loss})
-        log(f"curriculum, {colours} colour(s): loss {rows[-1]['loss']}")
+        log(f"curriculum, {colours} colour(s): loss {loss}")
     return rows
 
 
