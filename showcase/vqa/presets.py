@@ -40,6 +40,10 @@ class ModelSettings:
     # Steps of each stage of the colour curriculum (showcase.vqa.curriculum) before the whole
     # task: position questions about one colour, then two, ... then six. 0: none, as in the paper.
     curriculum_steps: int = 0
+    # Adam's constant step size during the curriculum (0: the peak ``learning_rate``). The whole
+    # task then starts a fresh Adam on its own schedule: a step size that binds the colours in the
+    # curriculum (1e-3) undoes the binding when the colour-blind answers are learnt at it.
+    curriculum_learning_rate: float = 0.0
 
 
 MODELS: dict[str, ModelSettings] = {
@@ -123,6 +127,13 @@ class VQATrainConfig(TrainConfig):
             "in the paper)"
         },
     )
+    curriculum_learning_rate: float = dataclasses.field(
+        default=0.0,
+        metadata={
+            "help": "Adam's constant step size during the curriculum; the whole task then starts "
+            "a fresh Adam at --learning-rate (0: the same as --learning-rate)"
+        },
+    )
     seed: int = 0
     jit_compile: bool = dataclasses.field(
         default=False,
@@ -161,6 +172,7 @@ class VQATrainConfig(TrainConfig):
             initialisation=self.init,
             f_dropout=self.f_dropout,
             curriculum_steps=self.curriculum_steps,
+            curriculum_learning_rate=self.curriculum_learning_rate,
             **changes,
         )
 

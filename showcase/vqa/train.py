@@ -93,13 +93,15 @@ class KeepBest(keras.callbacks.Callback):
             "validation_non_relational": scores["non_relational"],
             "validation_relational": scores["relational"],
             "validation_overall": scores["overall"],
+            "validation_per_type": scores["per_type"],
             "minutes": round((time.perf_counter() - self.started) / 60, 1),
         }
         self.epochs.append(row)
         self.log(
             f"epoch {row['epoch']}: loss {row['loss']}, validation non-relational "
             f"{row['validation_non_relational']:.3f}, relational {row['validation_relational']:.3f}"
-            f" ({row['minutes']} min)"
+            f" ({row['minutes']} min); "
+            + ", ".join(f"{kind} {share:.2f}" for kind, share in scores["per_type"].items())
         )
         if scores["overall"] > self.best:
             self.best, self.best_epoch = scores["overall"], epoch + 1
@@ -109,12 +111,23 @@ class KeepBest(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-def run_curriculum(network, train_data, settings: ModelSettings, seed: int, log) -> list[dict]:
+def _compile(network, learning_rate, jit_compile: bool) -> None:
+    network.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        jit_compile=jit_compile,
+    )
+
+
+def run_curriculum(
+    network, train_data, settings: ModelSettings, seed: int, log, jit_compile: bool = False
+) -> list[dict]:
     """Train ``settings.curriculum_steps`` steps on each stage of the colour curriculum (none
-    when it is 0); the steps count in the learning-rate schedule like any others."""
+    when it is 0), with its own Adam at a constant ``settings.curriculum_learning_rate``."""
     rows = []
     if not settings.curriculum_steps:
         return rows
+    _compile(network, settings.curriculum_learning_rate or settings.learning_rate, jit_compile)
     for colours, questions in curriculum.stages(train_data):
         if not len(questions):
             rows.append({"colours": colours, "questions": 0, "loss": None})
@@ -179,6 +192,10 @@ def train(config: VQATrainConfig) -> Path:
         raise ShowcaseError("--scenes, --validation-scenes and --test-scenes must be at least 1")
     if config.curriculum_steps < 0:
         raise ShowcaseError(f"--curriculum-steps must be 0 or more, not {config.curriculum_steps}")
+    if config.curriculum_learning_rate < 0:
+        raise ShowcaseError(
+            f"--curriculum-learning-rate must be 0 or more, not {config.curriculum_learning_rate}"
+        )
     if not 0.0 <= config.f_dropout < 1.0:
         raise ShowcaseError(f"--f-dropout must be at least 0 and below 1, not {config.f_dropout}")
     training.prepare(config)
@@ -198,14 +215,12 @@ def train(config: VQATrainConfig) -> Path:
     with training.training_session(DEMO, config) as session:
         with session.scope():
             network = warm or build(settings)
-            network.compile(
-                optimizer=keras.optimizers.Adam(learning_rate_schedule(settings, steps_per_epoch)),
-                loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                jit_compile=config.jit_compile,
-            )
             keep = KeepBest(train_data.images, validation, config.max_minutes * 60, log)
             started = time.perf_counter()
-            curriculum_log = run_curriculum(network, train_data, settings, config.seed, log)
+            curriculum_log = run_curriculum(
+                network, train_data, settings, config.seed, log, config.jit_compile
+            )
+            _compile(network, learning_rate_schedule(settings, steps_per_epoch), config.jit_compile)
             network.fit(
                 training_batches(network, train_data, batch_size, config.seed),
                 steps_per_epoch=steps_per_epoch,

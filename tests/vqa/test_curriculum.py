@@ -54,7 +54,7 @@ def test_a_stage_asks_about_one_to_six_colours(scenes, colours):
 def test_a_run_with_the_curriculum_logs_every_stage_on_its_card(tmp_path):
     config = VQATrainConfig(
         model="blind", scenes=12, validation_scenes=2, test_scenes=2, epochs=1,
-        curriculum_steps=2, out=str(tmp_path), verbose=0,
+        curriculum_steps=2, curriculum_learning_rate=3e-3, out=str(tmp_path), verbose=0,
     )  # fmt: skip
     card = json.loads(train(config).with_name("blind.card.json").read_text())
     log = card["hyperparameters"]["curriculum_log"]
@@ -63,8 +63,16 @@ def test_a_run_with_the_curriculum_logs_every_stage_on_its_card(tmp_path):
     assert sizes == sorted(sizes) and sizes[-1] > 0
     assert all(np.isfinite(row["loss"]) for row in log if row["questions"])
     assert card["hyperparameters"]["curriculum_steps"] == 2
+    assert card["hyperparameters"]["curriculum_learning_rate"] == 3e-3
+    per_type = card["hyperparameters"]["epochs_log"][0]["validation_per_type"]
+    assert set(per_type) == set(sort_of_clevr.QUESTION_TYPES)
 
 
 def test_a_negative_curriculum_is_a_one_line_error(tmp_path):
     with pytest.raises(ShowcaseError, match="--curriculum-steps must be 0 or more"):
         train(VQATrainConfig(curriculum_steps=-1, out=str(tmp_path)))
+
+
+def test_a_negative_curriculum_step_size_is_a_one_line_error(tmp_path):
+    with pytest.raises(ShowcaseError, match="--curriculum-learning-rate must be 0 or more"):
+        train(VQATrainConfig(curriculum_steps=1, curriculum_learning_rate=-1e-3, out=str(tmp_path)))
