@@ -22,14 +22,16 @@ from showcase.vqa.sort_of_clevr import COLOUR_NAMES, QUESTION_TYPES, QuestionSet
 CURRICULUM_KINDS = ("horizontal", "vertical")
 
 
-def stage_questions(data: QuestionSet, colours: int) -> QuestionSet:
-    """The questions of ``data`` of :data:`CURRICULUM_KINDS` about the first ``colours`` colours
-    of the palette (every scene shows all six, so the others are still in the pictures)."""
+def stage_questions(
+    data: QuestionSet, colours: int, kinds: tuple[str, ...] = CURRICULUM_KINDS
+) -> QuestionSet:
+    """The questions of ``data`` of ``kinds`` about the first ``colours`` colours of the palette
+    (every scene shows all six, so the others are still in the pictures)."""
     if not 1 <= colours <= len(COLOUR_NAMES):
         raise ValueError(f"a stage asks about 1 to {len(COLOUR_NAMES)} colours, not {colours}")
     asked_colour = np.argmax(data.questions[:, : len(COLOUR_NAMES)], axis=1)
-    kinds = np.asarray(QUESTION_TYPES)[data.kinds]
-    return data.subset((asked_colour < colours) & np.isin(kinds, CURRICULUM_KINDS))
+    asked_kinds = np.asarray(QUESTION_TYPES)[data.kinds]
+    return data.subset((asked_colour < colours) & np.isin(asked_kinds, kinds))
 
 
 def stages(data: QuestionSet) -> list[tuple[int, QuestionSet]]:

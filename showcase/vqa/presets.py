@@ -44,6 +44,10 @@ class ModelSettings:
     # task then starts a fresh Adam on its own schedule: a step size that binds the colours in the
     # curriculum (1e-3) undoes the binding when the colour-blind answers are learnt at it.
     curriculum_learning_rate: float = 0.0
+    # Move on to the next stage once the validation questions of the stage are answered this
+    # well (checked every CURRICULUM_CHECK_STEPS steps; ``curriculum_steps`` is then the most a
+    # stage may take). 0: every stage takes exactly ``curriculum_steps``.
+    curriculum_target: float = 0.0
 
 
 MODELS: dict[str, ModelSettings] = {
@@ -134,6 +138,14 @@ class VQATrainConfig(TrainConfig):
             "a fresh Adam at --learning-rate (0: the same as --learning-rate)"
         },
     )
+    curriculum_target: float = dataclasses.field(
+        default=0.0,
+        metadata={
+            "help": "move on to the next curriculum stage once its validation questions are "
+            "answered this well, in (0, 1], checked every 250 steps; --curriculum-steps is then "
+            "the most a stage takes (0: every stage takes --curriculum-steps)"
+        },
+    )
     seed: int = 0
     jit_compile: bool = dataclasses.field(
         default=False,
@@ -173,6 +185,7 @@ class VQATrainConfig(TrainConfig):
             f_dropout=self.f_dropout,
             curriculum_steps=self.curriculum_steps,
             curriculum_learning_rate=self.curriculum_learning_rate,
+            curriculum_target=self.curriculum_target,
             **changes,
         )
 

@@ -119,30 +119,59 @@ def _compile(network, learning_rate, jit_compile: bool) -> None:
     )
 
 
+# How often a stage with a target checks its validation questions: often enough not to overstay
+# (a stage takes 500-1,500 steps), rarely enough that the checks cost little (one is about 8 s).
+CURRICULUM_CHECK_STEPS = 250
+
+
 def run_curriculum(
-    network, train_data, settings: ModelSettings, seed: int, log, jit_compile: bool = False
+    network,
+    train_data,
+    validation,
+    settings: ModelSettings,
+    seed: int,
+    log,
+    jit_compile: bool = False,
 ) -> list[dict]:
-    """Train ``settings.curriculum_steps`` steps on each stage of the colour curriculum (none
-    when it is 0), with its own Adam at a constant ``settings.curriculum_learning_rate``."""
+    """Train the stages of the colour curriculum (none when ``settings.curriculum_steps`` is 0),
+    with its own Adam at a constant ``settings.curriculum_learning_rate``: each stage
+    ``curriculum_steps`` steps, or, with a ``curriculum_target``, until the stage's validation
+    questions are answered that well (at most ``curriculum_steps``)."""
     rows = []
     if not settings.curriculum_steps:
         return rows
     _compile(network, settings.curriculum_learning_rate or settings.learning_rate, jit_compile)
+    target = settings.curriculum_target
     for colours, questions in curriculum.stages(train_data):
         if not len(questions):
             rows.append({"colours": colours, "questions": 0, "loss": None})
             continue
         batch_size = min(settings.batch_size, len(questions))
-        history = network.fit(
-            training_batches(network, questions, batch_size, seed + colours),
-            steps_per_epoch=settings.curriculum_steps,
-            epochs=1,
-            verbose=0,
-            shuffle=False,
-        )
-        loss = round(float(history.history["loss"][-1]), 4)
-        rows.append({"colours": colours, "questions": len(questions), "loss": loss})
-        log(f"curriculum, {colours} colour(s): loss {loss}")
+        checked = curriculum.stage_questions(validation, colours)
+        block = min(CURRICULUM_CHECK_STEPS, settings.curriculum_steps) if target else None
+        taken, accuracy, loss = 0, None, None
+        while taken < settings.curriculum_steps:
+            steps = min(block or settings.curriculum_steps, settings.curriculum_steps - taken)
+            history = network.fit(
+                training_batches(network, questions, batch_size, seed + 1000 * colours + taken),
+                steps_per_epoch=steps,
+                epochs=1,
+                verbose=0,
+                shuffle=False,
+            )
+            taken += steps
+            loss = round(float(history.history["loss"][-1]), 4)
+            if target and len(checked):
+                networks.recalibrate_batch_norm(network, train_data.images, seed=taken)
+                accuracy = score(network, checked)["overall"]
+                if accuracy >= target:
+                    break
+        row = {"colours": colours, "questions": len(questions), "steps": taken, "loss": loss}
+        if accuracy is not None:
+            row["validation_accuracy"] = accuracy
+        rows.append(row)
+        shown = f", validation {accuracy:.3f}" if accuracy is not None else ""
+        log(f"curriculum, {colours} colour(s): {taken} steps, loss {loss}{shown}")
     return rows
 
 
@@ -196,6 +225,10 @@ def train(config: VQATrainConfig) -> Path:
         raise ShowcaseError(
             f"--curriculum-learning-rate must be 0 or more, not {config.curriculum_learning_rate}"
         )
+    if not 0.0 <= config.curriculum_target <= 1.0:
+        raise ShowcaseError(
+            f"--curriculum-target must be in [0, 1], not {config.curriculum_target}"
+        )
     if not 0.0 <= config.f_dropout < 1.0:
         raise ShowcaseError(f"--f-dropout must be at least 0 and below 1, not {config.f_dropout}")
     training.prepare(config)
@@ -218,7 +251,7 @@ def train(config: VQATrainConfig) -> Path:
             keep = KeepBest(train_data.images, validation, config.max_minutes * 60, log)
             started = time.perf_counter()
             curriculum_log = run_curriculum(
-                network, train_data, settings, config.seed, log, config.jit_compile
+                network, train_data, validation, settings, config.seed, log, config.jit_compile
             )
             _compile(network, learning_rate_schedule(settings, steps_per_epoch), config.jit_compile)
             network.fit(

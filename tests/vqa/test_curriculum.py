@@ -76,3 +76,23 @@ def test_a_negative_curriculum_is_a_one_line_error(tmp_path):
 def test_a_negative_curriculum_step_size_is_a_one_line_error(tmp_path):
     with pytest.raises(ShowcaseError, match="--curriculum-learning-rate must be 0 or more"):
         train(VQATrainConfig(curriculum_steps=1, curriculum_learning_rate=-1e-3, out=str(tmp_path)))
+
+
+def test_a_stage_with_a_target_stops_once_it_is_met_and_logs_its_accuracy(tmp_path, monkeypatch):
+    # Any network meets a target this low: each stage stops at its first check, after 2 of the
+    # 6 steps it may take.
+    monkeypatch.setattr("showcase.vqa.train.CURRICULUM_CHECK_STEPS", 2)
+    config = VQATrainConfig(
+        model="blind", scenes=12, validation_scenes=3, test_scenes=2, epochs=1,
+        curriculum_steps=6, curriculum_target=1e-9, out=str(tmp_path), verbose=0,
+    )  # fmt: skip
+    card = json.loads(train(config).with_name("blind.card.json").read_text())
+    log = card["hyperparameters"]["curriculum_log"]
+    assert [row["steps"] for row in log if row["questions"]] == [2] * 6
+    assert all(0.0 <= row["validation_accuracy"] <= 1.0 for row in log)
+
+
+@pytest.mark.parametrize("target", [-0.1, 1.5, float("nan")])
+def test_a_curriculum_target_outside_0_to_1_is_a_one_line_error(tmp_path, target):
+    with pytest.raises(ShowcaseError, match=r"--curriculum-target must be in \[0, 1\]"):
+        train(VQATrainConfig(curriculum_steps=1, curriculum_target=target, out=str(tmp_path)))
