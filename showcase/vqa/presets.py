@@ -38,7 +38,8 @@ class ModelSettings:
     # it dropped nothing.
     f_dropout: float = 0.5
     # Steps of each stage of the colour curriculum (showcase.vqa.curriculum) before the whole
-    # task: position questions about one colour, then two, ... then six. 0: none, as in the paper.
+    # task: position questions about one colour, then two, ... then six; then every
+    # non-relational question about all six. 0: none, as in the paper.
     curriculum_steps: int = 0
     # Adam's constant step size during the curriculum (0: the peak ``learning_rate``). The whole
     # task then starts a fresh Adam on its own schedule: a step size that binds the colours in the
@@ -127,8 +128,8 @@ class VQATrainConfig(TrainConfig):
         default=0,
         metadata={
             "help": "before the whole task, train on the left/right and top/bottom questions "
-            "about one colour, then two, ... then all six, this many steps each (0: none, as "
-            "in the paper)"
+            "about one colour, then two, ... then all six, then on every non-relational question "
+            "about all six, this many steps each (0: none, as in the paper)"
         },
     )
     curriculum_learning_rate: float = dataclasses.field(

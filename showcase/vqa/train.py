@@ -142,18 +142,18 @@ def run_curriculum(
         return rows
     _compile(network, settings.curriculum_learning_rate or settings.learning_rate, jit_compile)
     target = settings.curriculum_target
-    for colours, questions in curriculum.stages(train_data):
+    for stage, (colours, kinds, questions) in enumerate(curriculum.stages(train_data)):
         if not len(questions):
-            rows.append({"colours": colours, "questions": 0, "loss": None})
+            rows.append({"colours": colours, "kinds": list(kinds), "questions": 0, "loss": None})
             continue
         batch_size = min(settings.batch_size, len(questions))
-        checked = curriculum.stage_questions(validation, colours)
+        checked = curriculum.stage_questions(validation, colours, kinds)
         block = min(CURRICULUM_CHECK_STEPS, settings.curriculum_steps) if target else None
         taken, accuracy, loss = 0, None, None
         while taken < settings.curriculum_steps:
             steps = min(block or settings.curriculum_steps, settings.curriculum_steps - taken)
             history = network.fit(
-                training_batches(network, questions, batch_size, seed + 1000 * colours + taken),
+                training_batches(network, questions, batch_size, seed + 1000 * stage + taken),
                 steps_per_epoch=steps,
                 epochs=1,
                 verbose=0,
@@ -166,12 +166,21 @@ def run_curriculum(
                 accuracy = score(network, checked)["overall"]
                 if accuracy >= target:
                     break
-        row = {"colours": colours, "questions": len(questions), "steps": taken, "loss": loss}
+        row = {
+            "colours": colours,
+            "kinds": list(kinds),
+            "questions": len(questions),
+            "steps": taken,
+            "loss": loss,
+        }
         if accuracy is not None:
             row["validation_accuracy"] = accuracy
         rows.append(row)
         shown = f", validation {accuracy:.3f}" if accuracy is not None else ""
-        log(f"curriculum, {colours} colour(s): {taken} steps, loss {loss}{shown}")
+        log(
+            f"curriculum, {'/'.join(kinds)} about {colours} colour(s): {taken} steps, "
+            f"loss {loss}{shown}"
+        )
     return rows
 
 

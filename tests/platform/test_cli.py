@@ -170,7 +170,9 @@ def test_export_space_refuses_a_non_empty_folder(tmp_path, tiny_checkpoint, caps
     assert (tmp_path / "keep.txt").read_text() == "user work"
 
 
-def test_showcase_launch_serves_the_hub_and_the_sentiment_tab_answers(tiny_checkpoint, tmp_path):
+def test_showcase_launch_serves_a_demo_with_the_users_own_checkpoint(tiny_checkpoint, tmp_path):
+    """`showcase launch DEMO` finds a checkpoint the user trained in SHOWCASE_HOME. (All demos at
+    once, the bare `showcase launch`, is the quality suite's hub fixture.)"""
     import os
     import shutil
 
@@ -182,7 +184,7 @@ def test_showcase_launch_serves_the_hub_and_the_sentiment_tab_answers(tiny_check
     for suffix in (".keras", ".card.json"):
         shutil.copy(tiny_checkpoint.with_name("sst2_bilstm" + suffix), trained)
     port = free_port()
-    command = [sys.executable, "-m", "showcase", "launch", "--port", str(port)]
+    command = [sys.executable, "-m", "showcase", "launch", "sentiment", "--port", str(port)]
     with served(command, port, env={**os.environ, "SHOWCASE_HOME": str(home)}) as client:
         label, _, _ = client.predict("the acting was brilliant", api_name="/sentiment_classify")
         assert label["label"] == "positive"

@@ -26,13 +26,17 @@ def asked(data) -> list[tuple[str, str]]:
     ]
 
 
-def test_each_stage_asks_position_questions_about_one_more_colour(scenes):
+def test_each_stage_asks_position_questions_about_one_more_colour_then_shape_too(scenes):
     everything = asked(scenes)
-    for colours, questions in stages(scenes):
+    plan = stages(scenes)
+    for colours, kinds, questions in plan:
         allowed = set(sort_of_clevr.COLOUR_NAMES[:colours])
-        expected = [(k, c) for k, c in everything if k in CURRICULUM_KINDS and c in allowed]
+        expected = [(k, c) for k, c in everything if k in kinds and c in allowed]
         assert asked(questions) == expected and len(expected) > 0
-    assert [colours for colours, _ in stages(scenes)] == [1, 2, 3, 4, 5, 6]
+    assert [(colours, kinds) for colours, kinds, _ in plan] == [
+        *[(colours, CURRICULUM_KINDS) for colours in range(1, 7)],
+        (6, sort_of_clevr.NON_RELATIONAL),
+    ]
 
 
 def test_a_stage_keeps_each_question_with_its_own_scene_and_answer(scenes):
@@ -58,7 +62,8 @@ def test_a_run_with_the_curriculum_logs_every_stage_on_its_card(tmp_path):
     )  # fmt: skip
     card = json.loads(train(config).with_name("blind.card.json").read_text())
     log = card["hyperparameters"]["curriculum_log"]
-    assert [row["colours"] for row in log] == [1, 2, 3, 4, 5, 6]
+    assert [row["colours"] for row in log] == [1, 2, 3, 4, 5, 6, 6]
+    assert log[-1]["kinds"] == list(sort_of_clevr.NON_RELATIONAL)
     sizes = [row["questions"] for row in log]
     assert sizes == sorted(sizes) and sizes[-1] > 0
     assert all(np.isfinite(row["loss"]) for row in log if row["questions"])
@@ -79,8 +84,8 @@ def test_a_negative_curriculum_step_size_is_a_one_line_error(tmp_path):
 
 
 def test_a_stage_with_a_target_stops_once_it_is_met_and_logs_its_accuracy(tmp_path, monkeypatch):
-    # Any network meets a target this low: each stage stops at its first check, after 2 of the
-    # 6 steps it may take.
+    # Any network meets a target this low: each of the 7 stages stops at its first check, after
+    # 2 of the 6 steps it may take.
     monkeypatch.setattr("showcase.vqa.train.CURRICULUM_CHECK_STEPS", 2)
     config = VQATrainConfig(
         model="blind", scenes=12, validation_scenes=3, test_scenes=2, epochs=1,
@@ -88,7 +93,7 @@ def test_a_stage_with_a_target_stops_once_it_is_met_and_logs_its_accuracy(tmp_pa
     )  # fmt: skip
     card = json.loads(train(config).with_name("blind.card.json").read_text())
     log = card["hyperparameters"]["curriculum_log"]
-    assert [row["steps"] for row in log if row["questions"]] == [2] * 6
+    assert [row["steps"] for row in log if row["questions"]] == [2] * 7
     assert all(0.0 <= row["validation_accuracy"] <= 1.0 for row in log)
 
 
