@@ -9,9 +9,9 @@ question names. On left / right and top / bottom questions about a single colour
 Network finds that colour's object within a few hundred steps; adding the colours one at a time
 keeps the colours in the encoder and extends the same binding to each. Shape questions join only
 once the binding holds for every colour: in the stages before, the commoner shape's guess
-competes with it (docs/demos/vqa.md). The paper trains on the
-whole task from the start; this is a change to the order of the training questions only, not to
-the network or the data it is tested on (curriculum learning, Bengio et al. 2009).
+competes with it (docs/demos/vqa.md). The paper trains on the whole task from the start; this is
+a change to the order of the training questions only, not to the network or the data it is
+tested on (curriculum learning, Bengio et al. 2009).
 """
 
 from __future__ import annotations

@@ -120,7 +120,7 @@ def _compile(network, learning_rate, jit_compile: bool) -> None:
 
 
 # How often a stage with a target checks its validation questions: often enough not to overstay
-# (a stage takes 500-1,500 steps), rarely enough that the checks cost little (one is about 8 s).
+# (stages took 500-2,250 steps in the probes), rarely enough that the checks cost little.
 CURRICULUM_CHECK_STEPS = 250
 
 
@@ -148,10 +148,10 @@ def run_curriculum(
             continue
         batch_size = min(settings.batch_size, len(questions))
         checked = curriculum.stage_questions(validation, colours, kinds)
-        block = min(CURRICULUM_CHECK_STEPS, settings.curriculum_steps) if target else None
+        block = CURRICULUM_CHECK_STEPS if target else settings.curriculum_steps
         taken, accuracy, loss = 0, None, None
         while taken < settings.curriculum_steps:
-            steps = min(block or settings.curriculum_steps, settings.curriculum_steps - taken)
+            steps = min(block, settings.curriculum_steps - taken)
             history = network.fit(
                 training_batches(network, questions, batch_size, seed + 1000 * stage + taken),
                 steps_per_epoch=steps,
