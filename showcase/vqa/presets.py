@@ -49,6 +49,9 @@ class ModelSettings:
     # well (checked every CURRICULUM_CHECK_STEPS steps; ``curriculum_steps`` is then the most a
     # stage may take). 0: every stage takes exactly ``curriculum_steps``.
     curriculum_target: float = 0.0
+    # After the colour curriculum's stages: the closest and furthest questions about one colour,
+    # then two, ... then six, asked of every training scene (showcase.vqa.curriculum).
+    distance_curriculum: bool = False
 
 
 MODELS: dict[str, ModelSettings] = {
@@ -147,6 +150,14 @@ class VQATrainConfig(TrainConfig):
             "the most a stage takes (0: every stage takes --curriculum-steps)"
         },
     )
+    distance_curriculum: bool = dataclasses.field(
+        default=False,
+        metadata={
+            "help": "after the curriculum's stages, train on the closest and furthest questions "
+            "about one colour, then two, ... then all six, asked of every training scene (needs "
+            "--curriculum-steps)"
+        },
+    )
     seed: int = 0
     jit_compile: bool = dataclasses.field(
         default=False,
@@ -187,6 +198,7 @@ class VQATrainConfig(TrainConfig):
             curriculum_steps=self.curriculum_steps,
             curriculum_learning_rate=self.curriculum_learning_rate,
             curriculum_target=self.curriculum_target,
+            distance_curriculum=self.distance_curriculum,
             **changes,
         )
 

@@ -132,17 +132,20 @@ def run_curriculum(
     seed: int,
     log,
     jit_compile: bool = False,
+    skip_mastered: bool = False,
 ) -> list[dict]:
     """Train the stages of the colour curriculum (none when ``settings.curriculum_steps`` is 0),
     with its own Adam at a constant ``settings.curriculum_learning_rate``: each stage
     ``curriculum_steps`` steps, or, with a ``curriculum_target``, until the stage's validation
-    questions are answered that well (at most ``curriculum_steps``)."""
+    questions are answered that well (at most ``curriculum_steps``). With ``skip_mastered`` (a
+    warm start) a stage whose validation questions already meet the target is not trained."""
     rows = []
     if not settings.curriculum_steps:
         return rows
     _compile(network, settings.curriculum_learning_rate or settings.learning_rate, jit_compile)
     target = settings.curriculum_target
-    for stage, (colours, kinds, questions) in enumerate(curriculum.stages(train_data)):
+    planned = curriculum.stages(train_data, distance=settings.distance_curriculum)
+    for stage, (colours, kinds, questions) in enumerate(planned):
         if not len(questions):
             rows.append({"colours": colours, "kinds": list(kinds), "questions": 0, "loss": None})
             continue
@@ -150,7 +153,12 @@ def run_curriculum(
         checked = curriculum.stage_questions(validation, colours, kinds)
         block = CURRICULUM_CHECK_STEPS if target else settings.curriculum_steps
         taken, accuracy, loss = 0, None, None
-        while taken < settings.curriculum_steps:
+        if skip_mastered and target and len(checked):
+            networks.recalibrate_batch_norm(network, train_data.images, seed=stage)
+            accuracy = score(network, checked)["overall"]
+        while taken < settings.curriculum_steps and not (
+            accuracy is not None and accuracy >= target
+        ):
             steps = min(block, settings.curriculum_steps - taken)
             history = network.fit(
                 training_batches(network, questions, batch_size, seed + 1000 * stage + taken),
@@ -164,8 +172,6 @@ def run_curriculum(
             if target and len(checked):
                 networks.recalibrate_batch_norm(network, train_data.images, seed=taken)
                 accuracy = score(network, checked)["overall"]
-                if accuracy >= target:
-                    break
         row = {
             "colours": colours,
             "kinds": list(kinds),
@@ -238,6 +244,8 @@ def train(config: VQATrainConfig) -> Path:
         raise ShowcaseError(
             f"--curriculum-target must be in [0, 1], not {config.curriculum_target}"
         )
+    if config.distance_curriculum and not config.curriculum_steps:
+        raise ShowcaseError("--distance-curriculum needs --curriculum-steps above 0")
     if not 0.0 <= config.f_dropout < 1.0:
         raise ShowcaseError(f"--f-dropout must be at least 0 and below 1, not {config.f_dropout}")
     training.prepare(config)
@@ -260,7 +268,14 @@ def train(config: VQATrainConfig) -> Path:
             keep = KeepBest(train_data.images, validation, config.max_minutes * 60, log)
             started = time.perf_counter()
             curriculum_log = run_curriculum(
-                network, train_data, validation, settings, config.seed, log, config.jit_compile
+                network,
+                train_data,
+                validation,
+                settings,
+                config.seed,
+                log,
+                config.jit_compile,
+                skip_mastered=warm is not None,
             )
             _compile(network, learning_rate_schedule(settings, steps_per_epoch), config.jit_compile)
             network.fit(

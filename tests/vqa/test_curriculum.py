@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
 
 from showcase.errors import ShowcaseError
 from showcase.vqa import sort_of_clevr
-from showcase.vqa.curriculum import CURRICULUM_KINDS, stage_questions, stages
+from showcase.vqa.curriculum import (
+    CURRICULUM_KINDS,
+    DISTANCE_KINDS,
+    asked_of_every_scene,
+    stage_questions,
+    stages,
+)
 from showcase.vqa.presets import VQATrainConfig
 from showcase.vqa.train import train
 
@@ -101,3 +108,53 @@ def test_a_stage_with_a_target_stops_once_it_is_met_and_logs_its_accuracy(tmp_pa
 def test_a_curriculum_target_outside_0_to_1_is_a_one_line_error(tmp_path, target):
     with pytest.raises(ShowcaseError, match=r"--curriculum-target must be in \[0, 1\]"):
         train(VQATrainConfig(curriculum_steps=1, curriculum_target=target, out=str(tmp_path)))
+
+
+def test_distance_stages_ask_every_scene_closest_and_furthest_about_one_more_colour(scenes):
+    plan = stages(scenes, distance=True)
+    assert [(colours, kinds) for colours, kinds, _ in plan[7:]] == [
+        (colours, DISTANCE_KINDS) for colours in range(1, 7)
+    ]
+    for colours, _, questions in plan[7:]:
+        allowed = sort_of_clevr.COLOUR_NAMES[:colours]
+        expected = [(kind, colour) for colour in allowed for kind in DISTANCE_KINDS]
+        assert asked(questions) == expected * len(scenes.seeds)
+        assert questions.images is scenes.images
+
+
+def test_every_scene_is_asked_with_its_own_answers(scenes):
+    questions = asked_of_every_scene(scenes, 6, DISTANCE_KINDS)
+    assert len(questions) == 12 * len(scenes.seeds)
+    for row in range(len(questions)):
+        scene = sort_of_clevr.make_scene(int(scenes.seeds[questions.image_index[row]]))
+        question = sort_of_clevr.decode_question(questions.questions[row])
+        target = scene.object_of(question.colour)
+        others = [obj for obj in scene.objects if obj is not target]
+        distances = [math.dist((obj.x, obj.y), (target.x, target.y)) for obj in others]
+        pick = np.argmin if question.kind == "closest" else np.argmax
+        assert sort_of_clevr.ANSWERS[questions.answers[row]] == others[pick(distances)].shape
+        assert questions.texts[row] in {question.english(0), question.english(1)}
+
+
+def test_a_distance_curriculum_without_curriculum_steps_is_a_one_line_error(tmp_path):
+    with pytest.raises(ShowcaseError, match="--distance-curriculum needs --curriculum-steps"):
+        train(VQATrainConfig(distance_curriculum=True, out=str(tmp_path)))
+
+
+def test_a_warm_start_skips_the_stages_it_already_meets_and_trains_the_others(tmp_path):
+    small = {"model": "blind", "scenes": 12, "validation_scenes": 30, "test_scenes": 2}
+    first = train(VQATrainConfig(**small, epochs=1, out=str(tmp_path / "first"), verbose=0))
+    config = VQATrainConfig(
+        **small, epochs=1, warm_start=str(first), curriculum_steps=4, curriculum_target=1e-9,
+        distance_curriculum=True, out=str(tmp_path / "second"), verbose=0,
+    )  # fmt: skip
+    card = json.loads(train(config).with_name("blind.card.json").read_text())
+    log = card["hyperparameters"]["curriculum_log"]
+    assert len(log) == 13 and log[-1]["kinds"] == list(DISTANCE_KINDS)
+    # A stage that one right answer meets is skipped; one with none right trains its 4 steps.
+    assert any(row["steps"] == 0 for row in log)
+    for row in log:
+        assert row["steps"] in (0, 4)
+        if row["steps"] == 0 or row["validation_accuracy"] < 1e-9:
+            assert (row["steps"] == 0) == (row["validation_accuracy"] >= 1e-9)
+    assert card["hyperparameters"]["distance_curriculum"] is True
