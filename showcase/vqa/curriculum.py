@@ -58,26 +58,21 @@ def stage_questions(
     return data.subset((asked_colour < colours) & np.isin(asked_kinds, kinds))
 
 
-def asked_of_every_scene(data: QuestionSet, colours: int, kinds: tuple[str, ...]) -> QuestionSet:
-    """Each question of ``kinds`` about each of the first ``colours`` colours, asked of every scene
-    of ``data`` (the same images; answers from the scenes themselves)."""
-    if not 1 <= colours <= len(COLOUR_NAMES):
-        raise ValueError(f"a stage asks about 1 to {len(COLOUR_NAMES)} colours, not {colours}")
-    asked = [Question(kind, colour) for colour in COLOUR_NAMES[:colours] for kind in kinds]
-    image_index, answers = [], []
-    for position, seed in enumerate(data.seeds):
-        scene = make_scene(int(seed))
-        image_index += [position] * len(asked)
-        answers += [ANSWERS.index(scene.answer(question)) for question in asked]
+def asked_of_every_scene(data: QuestionSet, kinds: tuple[str, ...]) -> QuestionSet:
+    """Each question of ``kinds`` about every colour, asked of every scene of ``data`` (the same
+    images; answers from the scenes themselves). :func:`stage_questions` picks a stage's colours."""
+    asked = [Question(kind, colour) for colour in COLOUR_NAMES for kind in kinds]
+    scenes_drawn = (make_scene(int(seed)) for seed in data.seeds)
+    answers = [
+        ANSWERS.index(scene.answer(question)) for scene in scenes_drawn for question in asked
+    ]
     scenes = len(data.seeds)
     return dataclasses.replace(
         data,
-        image_index=np.asarray(image_index, dtype="int32"),
+        image_index=np.repeat(np.arange(scenes, dtype="int32"), len(asked)),
         questions=np.tile(np.stack([question.encode() for question in asked]), (scenes, 1)),
         texts=[question.english(position) for position in range(scenes) for question in asked],
-        kinds=np.tile([QUESTION_TYPES.index(question.kind) for question in asked], scenes).astype(
-            "int32"
-        ),
+        kinds=np.tile(np.asarray([QUESTION_TYPES.index(q.kind) for q in asked], "int32"), scenes),
         answers=np.asarray(answers, dtype="int32"),
     )
 
@@ -94,7 +89,7 @@ def stages(
     plan.append((every, NON_RELATIONAL))
     planned = [(colours, kinds, stage_questions(data, colours, kinds)) for colours, kinds in plan]
     if distance:
-        asked = asked_of_every_scene(data, every, DISTANCE_KINDS)
+        asked = asked_of_every_scene(data, DISTANCE_KINDS)
         planned += [
             (colours, DISTANCE_KINDS, stage_questions(asked, colours, DISTANCE_KINDS))
             for colours in range(1, every + 1)

@@ -123,7 +123,7 @@ def test_distance_stages_ask_every_scene_closest_and_furthest_about_one_more_col
 
 
 def test_every_scene_is_asked_with_its_own_answers(scenes):
-    questions = asked_of_every_scene(scenes, 6, DISTANCE_KINDS)
+    questions = asked_of_every_scene(scenes, DISTANCE_KINDS)
     assert len(questions) == 12 * len(scenes.seeds)
     for row in range(len(questions)):
         scene = sort_of_clevr.make_scene(int(scenes.seeds[questions.image_index[row]]))
